@@ -207,7 +207,7 @@ public final class TokenEngine implements TokenService, AutoCloseable {
                 }
             }
         }
-        scheduler.schedule(this::stopListenerIfIdle, 0);
+        later(this::stopListenerIfIdle, 0);
     }
 
     @Override
@@ -333,7 +333,7 @@ public final class TokenEngine implements TokenService, AutoCloseable {
                 ticker.currentTimeMillis());
         synchronized (s) {
             replaceRetrieval(s, r);
-            r.task = scheduler.schedule(() -> poll(s, r), r.intervalNanos);
+            r.task = later(() -> poll(s, r), r.intervalNanos);
             log.info("Get Token started for " + s.slot + " with provider '" + provider.id() + "' (device code)");
             return publish(s);
         }
@@ -392,7 +392,7 @@ public final class TokenEngine implements TokenService, AutoCloseable {
                 s.error = null;
                 publish(s);
             }
-            r.task = scheduler.schedule(() -> poll(s, r), wait);
+            r.task = later(() -> poll(s, r), wait);
         }
     }
 
@@ -423,7 +423,7 @@ public final class TokenEngine implements TokenService, AutoCloseable {
                 settings.browserFlowTimeout().toNanos(), ticker.nanoTime(), ticker.currentTimeMillis());
         synchronized (s) {
             replaceRetrieval(s, r);
-            r.task = scheduler.schedule(() -> expireBrowser(s, r), settings.browserFlowTimeout().toNanos());
+            r.task = later(() -> expireBrowser(s, r), settings.browserFlowTimeout().toNanos());
             log.info("Get Token started for " + s.slot + " with provider '" + provider.id() + "' (browser)");
             return publish(s);
         }
@@ -484,7 +484,7 @@ public final class TokenEngine implements TokenService, AutoCloseable {
                     publish(s);
                 }
             }
-            scheduler.schedule(this::stopListenerIfIdle, 0);
+            later(this::stopListenerIfIdle, 0);
             throw f.toException();
         }
         String code = query.get("code");
@@ -523,7 +523,7 @@ public final class TokenEngine implements TokenService, AutoCloseable {
                 throw f.toException();
             }
         } finally {
-            scheduler.schedule(this::stopListenerIfIdle, 0);
+            later(this::stopListenerIfIdle, 0);
         }
     }
 
@@ -562,7 +562,7 @@ public final class TokenEngine implements TokenService, AutoCloseable {
                 publish(s);
             }
         }
-        scheduler.schedule(this::stopListenerIfIdle, 0);
+        later(this::stopListenerIfIdle, 0);
         return status(slot);
     }
 
@@ -642,9 +642,9 @@ public final class TokenEngine implements TokenService, AutoCloseable {
             log.info("Token of " + slot + " deleted");
             publish(s);
         }
-        scheduler.schedule(this::stopListenerIfIdle, 0);
+        later(this::stopListenerIfIdle, 0);
         if (old != null) {
-            scheduler.schedule(() -> revoke(old), 0);
+            later(() -> revoke(old), 0);
         }
         return status(slot);
     }
@@ -911,7 +911,7 @@ public final class TokenEngine implements TokenService, AutoCloseable {
         s.nextAttemptNanos = now + wait;
         s.error = f.toError(ticker.currentTimeMillis());
         s.cancelRefreshTask();
-        s.refreshTask = scheduler.schedule(() -> background(s), wait);
+        s.refreshTask = later(() -> background(s), wait);
         log.info("Renewing the token of " + s.slot + " failed (" + f.code() + "); next try in "
                 + TimeUnit.NANOSECONDS.toSeconds(wait) + " s");
         publish(s);
@@ -972,7 +972,7 @@ public final class TokenEngine implements TokenService, AutoCloseable {
         } else {
             due = c.refreshAtNanos();
         }
-        s.refreshTask = scheduler.schedule(() -> background(s), due - now);
+        s.refreshTask = later(() -> background(s), due - now);
     }
 
     /** A timed renewal: keeps tokens fresh (and refresh tokens alive) while no mail is sent. */
@@ -999,6 +999,18 @@ public final class TokenEngine implements TokenService, AutoCloseable {
     }
 
     // ---------------------------------------------------------------- helpers
+
+    /** Schedules on the shared scheduler; after close nothing new is started (the pool is gone). */
+    private TaskScheduler.Task later(Runnable work, long delayNanos) {
+        if (closed) {
+            return () -> { };
+        }
+        try {
+            return scheduler.schedule(work, delayNanos);
+        } catch (java.util.concurrent.RejectedExecutionException e) {
+            return () -> { };
+        }
+    }
 
     private SlotState slot(Slot slot) {
         return slots.computeIfAbsent(slot, SlotState::new);

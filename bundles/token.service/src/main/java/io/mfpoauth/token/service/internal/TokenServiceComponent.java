@@ -41,7 +41,8 @@ import org.osgi.service.metatype.annotations.Designate;
  * The token service: wires the engine to the framework. Providers are a dynamic reference, so installing or
  * removing a provider bundle never restarts this component (or anything bound to it).
  */
-@Component(service = TokenService.class, configurationPid = "io.mfpoauth.token.service")
+// Immediate: tokens are renewed on their timers whether or not anybody holds the service right now.
+@Component(service = TokenService.class, configurationPid = "io.mfpoauth.token.service", immediate = true)
 @Designate(ocd = TokenServiceConfig.class)
 public final class TokenServiceComponent implements TokenService {
 
