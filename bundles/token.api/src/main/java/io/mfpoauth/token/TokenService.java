@@ -24,6 +24,15 @@ public interface TokenService {
     List<ProviderDTO> providers();
 
     /**
+     * The provider to propose for a mail server, as a mail client does it: the provider that lists the whole host
+     * name among its mail hosts, else the one that lists it without its first label, and so on
+     * ({@code smtp.office365.com}, then {@code office365.com}).
+     *
+     * @return the provider id, or null when no installed provider serves that host
+     */
+    String proposeProvider(String mailServerHost);
+
+    /**
      * Get Token: starts obtaining a token for a slot from a provider for an account. The slot shows
      * {@link TokenState#AWAITING_AUTHORIZATION} with what the administrator must do next; a token the slot
      * already holds stays in use until the new one arrives. A retrieval already in progress for the slot is

@@ -21,7 +21,7 @@ import org.osgi.annotation.versioning.ConsumerType;
 public interface OAuthProvider {
 
     /** Service property that repeats {@link #id()}, so consumers can select a provider with a target filter. */
-    String ID_PROPERTY = "mfpoauth.provider.id";
+    String ID_PROPERTY = "provider.id";
 
     /** A short, stable id ({@code [a-z0-9-]+}), stored with each slot: {@code microsoft}, {@code google}. */
     String id();

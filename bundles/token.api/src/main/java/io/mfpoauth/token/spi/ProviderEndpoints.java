@@ -4,10 +4,13 @@ import java.net.URI;
 import java.util.Objects;
 
 /**
- * A provider's OAuth 2.0 endpoints. The token endpoint is required; the others are present when the provider
- * supports what they serve. The token service accepts {@code https} addresses only, except on loopback.
+ * A provider's OAuth 2.0 endpoints, given explicitly or found by the token service from an issuer's discovery
+ * document ({@code /.well-known/openid-configuration}, else RFC 8414's {@code /.well-known/oauth-authorization-server}).
+ * Endpoints given explicitly win over discovered ones. The token service accepts {@code https} addresses only,
+ * except on loopback, and reads discovery documents through its own HTTP client (with the device's proxy).
  */
 public final class ProviderEndpoints {
+    private final URI issuer;
     private final URI token;
     private final URI deviceAuthorization;
     private final URI authorization;
@@ -20,10 +23,33 @@ public final class ProviderEndpoints {
      * @param revocation the revocation endpoint (RFC 7009), or null
      */
     public ProviderEndpoints(URI token, URI deviceAuthorization, URI authorization, URI revocation) {
-        this.token = Objects.requireNonNull(token, "token endpoint");
+        this(null, Objects.requireNonNull(token, "token endpoint"), deviceAuthorization, authorization, revocation);
+    }
+
+    /**
+     * Endpoints to complete by discovery from {@code issuer}; any endpoint given here wins over the discovered one.
+     *
+     * @param issuer the authorization server's issuer identifier, or null when every needed endpoint is given
+     */
+    public ProviderEndpoints(URI issuer, URI token, URI deviceAuthorization, URI authorization, URI revocation) {
+        if (issuer == null && token == null) {
+            throw new NullPointerException("an issuer or a token endpoint is required");
+        }
+        this.issuer = issuer;
+        this.token = token;
         this.deviceAuthorization = deviceAuthorization;
         this.authorization = authorization;
         this.revocation = revocation;
+    }
+
+    /** Endpoints found entirely by discovery from {@code issuer}. */
+    public static ProviderEndpoints discover(URI issuer) {
+        return new ProviderEndpoints(Objects.requireNonNull(issuer, "issuer"), null, null, null, null);
+    }
+
+    /** The issuer to discover missing endpoints from, or null. */
+    public URI issuer() {
+        return issuer;
     }
 
     public URI token() {
@@ -44,7 +70,7 @@ public final class ProviderEndpoints {
 
     @Override
     public String toString() {
-        return "ProviderEndpoints[token=" + token + ", device=" + deviceAuthorization + ", authorization="
+        return "ProviderEndpoints[issuer=" + issuer + ", token=" + token + ", device=" + deviceAuthorization + ", authorization="
                 + authorization + ", revocation=" + revocation + "]";
     }
 }

@@ -73,6 +73,7 @@ public final class TokenEngine implements TokenService, AutoCloseable {
     private final StatusSink sink;
     private final Log log;
     private final SecureRandom random = new SecureRandom();
+    private final Discovery discovery;
     private final ConcurrentMap<Slot, SlotState> slots = new ConcurrentHashMap<>();
     private final ConcurrentMap<String, ProviderEntry> providers = new ConcurrentHashMap<>();
     private LoopbackRedirectListener listener; // guarded by this
@@ -91,6 +92,7 @@ public final class TokenEngine implements TokenService, AutoCloseable {
         this.scheduler = scheduler;
         this.sink = sink;
         this.log = log;
+        this.discovery = new Discovery(http, ticker);
     }
 
     /** Loads every stored slot. A record that cannot be read marks its slot and never stops the others. */
@@ -219,12 +221,29 @@ public final class TokenEngine implements TokenService, AutoCloseable {
             d.id = p.id();
             d.name = p.displayName();
             d.flows = List.copyOf(p.flows());
-            d.hosts = p.mailHosts().stream().sorted().toList();
+            d.hosts = p.mailHosts().stream().map(h -> h.toLowerCase(java.util.Locale.ROOT)).sorted().toList();
             d.bundle = e.bundle();
             out.add(d);
         }
         out.sort(Comparator.comparing(d -> d.id));
         return out;
+    }
+
+    @Override
+    public String proposeProvider(String mailServerHost) {
+        if (mailServerHost == null) {
+            return null;
+        }
+        String host = mailServerHost.trim().toLowerCase(java.util.Locale.ROOT).replaceAll("\\.+$", "");
+        for (String candidate = host; candidate.indexOf('.') > 0;
+                candidate = candidate.substring(candidate.indexOf('.') + 1)) {
+            for (ProviderDTO p : providers()) {
+                if (p.hosts.contains(candidate)) {
+                    return p.id;
+                }
+            }
+        }
+        return null;
     }
 
     // ---------------------------------------------------------------- status
@@ -293,14 +312,7 @@ public final class TokenEngine implements TokenService, AutoCloseable {
 
     private ProviderEndpoints endpoints(SlotState s, OAuthProvider provider) throws TokenException {
         try {
-            ProviderEndpoints e = provider.endpoints();
-            Urls.requireSecure(e.token());
-            for (URI u : new URI[] {e.deviceAuthorization(), e.authorization(), e.revocation()}) {
-                if (u != null) {
-                    Urls.requireSecure(u);
-                }
-            }
-            return e;
+            return resolve(provider);
         } catch (ProviderException e) {
             throw fail(s, new Failure(e.retryable() ? Kind.TRANSIENT : Kind.CONFIGURATION,
                     e.retryable() ? TokenError.NETWORK : TokenError.CONFIGURATION, e.getMessage(), 0));
@@ -660,11 +672,10 @@ public final class TokenEngine implements TokenService, AutoCloseable {
             return;
         }
         try {
-            ProviderEndpoints endpoints = e.provider().endpoints();
+            ProviderEndpoints endpoints = resolve(e.provider());
             if (endpoints.revocation() == null) {
                 return;
             }
-            Urls.requireSecure(endpoints.revocation());
             Map<String, String> form = new LinkedHashMap<>();
             form.put("token", token);
             form.put("token_type_hint", old.refreshToken() != null ? "refresh_token" : "access_token");
@@ -819,8 +830,7 @@ public final class TokenEngine implements TokenService, AutoCloseable {
         OAuthProvider provider = entry.provider();
         TokenAnswer answer;
         try {
-            ProviderEndpoints endpoints = provider.endpoints();
-            Urls.requireSecure(endpoints.token());
+            ProviderEndpoints endpoints = resolve(provider);
             Map<String, String> form = new LinkedHashMap<>();
             form.put("grant_type", "refresh_token");
             form.put("refresh_token", record.refreshToken());
@@ -999,6 +1009,21 @@ public final class TokenEngine implements TokenService, AutoCloseable {
     }
 
     // ---------------------------------------------------------------- helpers
+
+    /**
+     * A provider's endpoints, completed by discovery, each checked to be https (or loopback).
+     *
+     * @throws IllegalArgumentException when an endpoint is not allowed
+     */
+    private ProviderEndpoints resolve(OAuthProvider provider) throws ProviderException {
+        ProviderEndpoints e = discovery.resolve(provider.endpoints());
+        for (URI u : new URI[] {e.token(), e.deviceAuthorization(), e.authorization(), e.revocation()}) {
+            if (u != null) {
+                Urls.requireSecure(u);
+            }
+        }
+        return e;
+    }
 
     /** Schedules on the shared scheduler; after close nothing new is started (the pool is gone). */
     private TaskScheduler.Task later(Runnable work, long delayNanos) {

@@ -170,6 +170,11 @@ public final class TokenServiceComponent implements TokenService {
     }
 
     @Override
+    public String proposeProvider(String mailServerHost) {
+        return engine.proposeProvider(mailServerHost);
+    }
+
+    @Override
     public TokenStatus startRetrieval(Slot slot, String providerId, String account) throws TokenException {
         return engine.startRetrieval(slot, providerId, account);
     }

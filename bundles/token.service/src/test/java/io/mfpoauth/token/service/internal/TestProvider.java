@@ -10,7 +10,7 @@ import io.mfpoauth.token.spi.OAuthProvider;
 import io.mfpoauth.token.spi.ProviderEndpoints;
 
 /** A provider pointing at a {@link FakeAuthServer}. */
-final class TestProvider implements OAuthProvider {
+class TestProvider implements OAuthProvider {
     private final String id;
     private final Flow flow;
     private final FakeAuthServer server;

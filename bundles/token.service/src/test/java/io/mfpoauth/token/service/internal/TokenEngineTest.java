@@ -692,6 +692,106 @@ class TokenEngineTest {
         assertThat(engine.accessToken(SMTP).value()).isEqualTo("AT-2");
     }
 
+    // ------------------------------------------------------------------ discovery and host names
+
+    /** A provider that gives only its issuer, as the generic provider does. */
+    final class IssuerProvider extends io.mfpoauth.token.service.internal.TestProvider {
+        final URI issuer;
+
+        IssuerProvider(String id, URI issuer) {
+            super(id, Flow.DEVICE_CODE, server);
+            this.issuer = issuer;
+        }
+
+        @Override
+        public io.mfpoauth.token.spi.ProviderEndpoints endpoints() {
+            return io.mfpoauth.token.spi.ProviderEndpoints.discover(issuer);
+        }
+    }
+
+    static String discoveryDocument(URI issuer, URI base) {
+        return "{\"issuer\":\"" + issuer + "\",\"token_endpoint\":\"" + base + "token\","
+                + "\"device_authorization_endpoint\":\"" + base + "device\",\"revocation_endpoint\":\"" + base + "revoke\"}";
+    }
+
+    @Test
+    void endpointsAreDiscoveredFromTheIssuerOnceAndKept() throws Exception {
+        URI issuer = server.uri("/realms/mfp");
+        server.fallback("/realms/mfp/.well-known/openid-configuration",
+                f -> Reply.json(200, discoveryDocument(issuer, server.uri("/"))));
+        engine.addProvider(new IssuerProvider("oidc", issuer), "test.bundle");
+        server.script("/device", deviceCode(5, 900));
+        server.script("/token", token("AT-D", "RT-D", 3600), token("AT-E", "RT-E", 3600));
+
+        engine.startRetrieval(SMTP, "oidc", ACCOUNT);
+        clock.advance(Duration.ofSeconds(5));
+        clock.advance(Duration.ofSeconds(3300));
+
+        assertThat(engine.accessToken(SMTP).value()).isEqualTo("AT-E");
+        assertThat(server.requests("/realms/mfp/.well-known/openid-configuration")).hasSize(1);
+    }
+
+    @Test
+    void rfc8414DiscoveryIsTriedWhenOpenIdConnectHasNoDocument() throws Exception {
+        URI issuer = server.uri("/tenant");
+        server.fallback("/.well-known/oauth-authorization-server/tenant",
+                f -> Reply.json(200, discoveryDocument(issuer, server.uri("/"))));
+        engine.addProvider(new IssuerProvider("oauth", issuer), "test.bundle");
+        server.script("/device", deviceCode(5, 900));
+
+        assertThat(engine.startRetrieval(POP, "oauth", ACCOUNT).state).isEqualTo(TokenState.AWAITING_AUTHORIZATION);
+    }
+
+    @Test
+    void aDiscoveryDocumentOfAnotherIssuerIsAConfigurationError() throws Exception {
+        URI issuer = server.uri("/realms/mfp");
+        server.fallback("/realms/mfp/.well-known/openid-configuration",
+                f -> Reply.json(200, discoveryDocument(URI.create("https://evil.example.test"), server.uri("/"))));
+        engine.addProvider(new IssuerProvider("oidc", issuer), "test.bundle");
+
+        assertThatThrownBy(() -> engine.startRetrieval(SMTP, "oidc", ACCOUNT)).isInstanceOf(TokenException.class)
+                .hasMessageContaining("another issuer");
+        assertThat(engine.status(SMTP).error.code).isEqualTo(TokenError.CONFIGURATION);
+        assertThat(server.requests("/device")).isEmpty();
+    }
+
+    @Test
+    void anUnreachableIssuerIsATransientErrorAndAMissingDocumentAConfigurationOne() throws Exception {
+        engine.addProvider(new IssuerProvider("gone", URI.create("http://127.0.0.1:1/realms/x")), "test.bundle");
+        engine.addProvider(new IssuerProvider("none", server.uri("/nothing")), "test.bundle");
+
+        assertThatThrownBy(() -> engine.startRetrieval(SMTP, "gone", ACCOUNT)).isInstanceOf(TokenException.class)
+                .matches(e -> ((TokenException) e).retryable());
+        assertThatThrownBy(() -> engine.startRetrieval(SMTP, "none", ACCOUNT)).isInstanceOf(TokenException.class)
+                .matches(e -> !((TokenException) e).retryable()).hasMessageContaining("No discovery document");
+        assertThat(engine.status(SMTP).state).isEqualTo(TokenState.NOT_RETRIEVED);
+    }
+
+    @Test
+    void aNonHttpsIssuerIsRefused() {
+        engine.addProvider(new IssuerProvider("plain", URI.create("http://idp.example.test/realms/x")), "test.bundle");
+        assertThatThrownBy(() -> engine.startRetrieval(SMTP, "plain", ACCOUNT)).isInstanceOf(TokenException.class)
+                .extracting(e -> ((TokenException) e).code()).isEqualTo(TokenError.CONFIGURATION);
+    }
+
+    @Test
+    void theProviderIsProposedFromTheMailServerName() {
+        TestProvider ms = new TestProvider("microsoft", Flow.DEVICE_CODE, server) {
+            @Override
+            public Set<String> mailHosts() {
+                return Set.of("office365.com", "smtp-mail.outlook.com");
+            }
+        };
+        engine.addProvider(ms, "test.bundle");
+        assertThat(engine.proposeProvider("smtp.office365.com")).isEqualTo("microsoft");
+        assertThat(engine.proposeProvider("outlook.office365.com.")).isEqualTo("microsoft");
+        assertThat(engine.proposeProvider("SMTP-MAIL.Outlook.com")).isEqualTo("microsoft");
+        assertThat(engine.proposeProvider("mail.example.test")).isEqualTo("dev"); // TestProvider serves example.test
+        assertThat(engine.proposeProvider("smtp.unknown.org")).isNull();
+        assertThat(engine.proposeProvider("com")).isNull();
+        assertThat(engine.proposeProvider(null)).isNull();
+    }
+
     // ------------------------------------------------------------------ secrets
 
     @Test
