@@ -13,6 +13,7 @@ import io.mfpoauth.token.MailProtocol;
 import io.mfpoauth.token.spi.OAuthProvider;
 import io.mfpoauth.token.spi.ProviderEndpoints;
 import io.mfpoauth.token.spi.ProviderException;
+import io.mfpoauth.token.spi.RequireTokenService;
 
 import org.osgi.service.component.annotations.Activate;
 import org.osgi.service.component.annotations.Component;
@@ -24,6 +25,7 @@ import org.osgi.service.metatype.annotations.Designate;
  * the authorization code flow and PKCE in a browser; {@code access_type=offline} and {@code prompt=consent} make
  * Google return a refresh token every time.
  */
+@RequireTokenService
 @Component(service = OAuthProvider.class, configurationPid = "io.mfpoauth.provider.google",
         property = OAuthProvider.ID_PROPERTY + "=" + GoogleProvider.ID)
 @Designate(ocd = GoogleConfig.class)

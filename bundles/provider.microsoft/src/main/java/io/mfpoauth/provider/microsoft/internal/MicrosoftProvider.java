@@ -15,6 +15,7 @@ import io.mfpoauth.token.spi.OAuthError;
 import io.mfpoauth.token.spi.OAuthProvider;
 import io.mfpoauth.token.spi.ProviderEndpoints;
 import io.mfpoauth.token.spi.ProviderException;
+import io.mfpoauth.token.spi.RequireTokenService;
 
 import org.osgi.service.component.annotations.Activate;
 import org.osgi.service.component.annotations.Component;
@@ -26,6 +27,7 @@ import org.osgi.service.metatype.annotations.Designate;
  * flow: the printer shows a code, the administrator signs in at microsoft.com/devicelogin on any device.
  * Microsoft offers no RFC 7009 revocation endpoint, so a deleted token is only erased on the device.
  */
+@RequireTokenService
 @Component(service = OAuthProvider.class, configurationPid = "io.mfpoauth.provider.microsoft",
         property = OAuthProvider.ID_PROPERTY + "=" + MicrosoftProvider.ID)
 @Designate(ocd = MicrosoftConfig.class)

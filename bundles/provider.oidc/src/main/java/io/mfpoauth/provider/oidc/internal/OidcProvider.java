@@ -16,6 +16,7 @@ import io.mfpoauth.token.MailProtocol;
 import io.mfpoauth.token.spi.OAuthProvider;
 import io.mfpoauth.token.spi.ProviderEndpoints;
 import io.mfpoauth.token.spi.ProviderException;
+import io.mfpoauth.token.spi.RequireTokenService;
 
 import org.osgi.service.component.annotations.Activate;
 import org.osgi.service.component.annotations.Component;
@@ -27,6 +28,7 @@ import org.osgi.service.metatype.annotations.Designate;
  * once here; what cannot be checked without the network (discovery) is done by the token service and shows as a
  * configuration error on the slot that uses the provider, never as a crash.
  */
+@RequireTokenService
 @Component(service = OAuthProvider.class, configurationPid = "io.mfpoauth.provider.oidc",
         configurationPolicy = ConfigurationPolicy.REQUIRE)
 @Designate(ocd = OidcProviderConfig.class, factory = true)

@@ -20,7 +20,9 @@ import io.mfpoauth.token.service.internal.store.DataFolderLock;
 import io.mfpoauth.token.service.internal.store.EncryptedFileStore;
 import io.mfpoauth.token.spi.KeyProvider;
 import io.mfpoauth.token.spi.OAuthProvider;
+import io.mfpoauth.token.spi.RequireTokenService;
 
+import org.osgi.annotation.bundle.Capability;
 import org.osgi.framework.BundleContext;
 import org.osgi.framework.BundleException;
 import org.osgi.framework.ServiceReference;
@@ -41,6 +43,9 @@ import org.osgi.service.metatype.annotations.Designate;
  * The token service: wires the engine to the framework. Providers are a dynamic reference, so installing or
  * removing a provider bundle never restarts this component (or anything bound to it).
  */
+// The capability provider bundles require (RequireTokenService), so they resolve only next to this service.
+@Capability(namespace = RequireTokenService.NAMESPACE, name = RequireTokenService.NAME,
+        version = RequireTokenService.VERSION)
 // Immediate: tokens are renewed on their timers whether or not anybody holds the service right now.
 @Component(service = TokenService.class, configurationPid = "io.mfpoauth.token.service", immediate = true)
 @Designate(ocd = TokenServiceConfig.class)
