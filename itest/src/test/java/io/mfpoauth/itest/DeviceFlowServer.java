@@ -16,6 +16,8 @@ final class DeviceFlowServer extends LocalAuthServer {
     private volatile boolean approved;
     private volatile String deviceCode;
     private volatile String refreshToken;
+    /** How long a refresh answer takes, so a test can act while a refresh is in flight. */
+    volatile long refreshDelayMillis;
 
     DeviceFlowServer() throws IOException {
         super();
@@ -42,6 +44,7 @@ final class DeviceFlowServer extends LocalAuthServer {
             case "/token":
                 tokenRequests.incrementAndGet();
                 if ("refresh_token".equals(form.get("grant_type"))) {
+                    pause(refreshDelayMillis);
                     if (refreshToken == null || !refreshToken.equals(form.get("refresh_token"))) {
                         return new Answer(400, "{\"error\":\"invalid_grant\",\"error_description\":\"account disabled\"}");
                     }
@@ -59,6 +62,14 @@ final class DeviceFlowServer extends LocalAuthServer {
                 return new Answer(200, "{}");
             default:
                 return new Answer(404, "{\"error\":\"not_found\"}");
+        }
+    }
+
+    private static void pause(long millis) {
+        try {
+            Thread.sleep(millis);
+        } catch (InterruptedException e) {
+            Thread.currentThread().interrupt();
         }
     }
 

@@ -51,22 +51,39 @@ public final class FirmwareSupport {
 
     /** Everything a test of the whole firmware needs; {@code testClass} names its temporary folders. */
     public static Option firmware(Class<?> testClass) {
+        return firmwareWithout(testClass);
+    }
+
+    /**
+     * The firmware as {@link #firmware} gives it, less some bundles of the image: what a device that has not yet
+     * received a feature runs.
+     */
+    public static Option firmwareWithout(Class<?> testClass, String... symbolicNames) {
         return composite(
             failOnUnresolvedBundles(),
             localRepositoryOnly(),
             junitBundles(),
             nonInteractiveShell(),
-            firmwareBundles(),
+            firmwareBundles(symbolicNames),
             dataFolder(testClass),
             confFolder(testClass),
             httpPort(freePort()));
     }
 
     /** Each exported bundle as a file, at its start level, started; then the firmware's framework start level. */
-    public static Option firmwareBundles() {
+    public static Option firmwareBundles(String... leftOut) {
         Export export = Export.read();
+        java.util.Set<String> skip = java.util.Set.of(leftOut);
+        for (String name : skip) {
+            if (export.bundles().stream().noneMatch(b -> b.symbolicName().equals(name))) {
+                throw new IllegalStateException(name + " is not in the exported image");
+            }
+        }
         List<Option> options = new ArrayList<>();
         for (ExportedBundle b : export.bundles()) {
+            if (skip.contains(b.symbolicName())) {
+                continue;
+            }
             options.add(bundle(b.jar().toUri().toString()).startLevel(b.startLevel()).start());
         }
         options.add(frameworkStartLevel(export.beginningStartLevel()));
