@@ -38,6 +38,7 @@ final class SlotState {
     long nextAttemptNanos;
     /** The token a forced refresh produced, to recognise a second rejection of a fresh token. */
     AccessToken lastForced;
+    long lastForcedNanos;
 
     volatile Cached cached;
     volatile TokenStatus status;

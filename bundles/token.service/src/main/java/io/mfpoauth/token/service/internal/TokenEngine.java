@@ -63,6 +63,12 @@ public final class TokenEngine implements TokenService, AutoCloseable {
     private static final long SLOW_DOWN_NANOS = TimeUnit.SECONDS.toNanos(5);
     /** A token this close to its expiry is not handed out: the mail exchange that uses it takes time too. */
     private static final long EXPIRY_GUARD_NANOS = TimeUnit.SECONDS.toNanos(10);
+    /**
+     * A token renewed because a mail server refused the old one, and refused in turn within this time, is a
+     * refusal to report (the account or its mailbox permissions), not a reason to renew again. Later, the same
+     * token may simply have been revoked since: then it is renewed once more.
+     */
+    private static final long REJECTION_WINDOW_NANOS = TimeUnit.MINUTES.toNanos(2);
     private static final Pattern ACCOUNT = Pattern.compile("[^\\s@]{1,64}@[^\\s@]{1,253}");
 
     private final EngineSettings settings;
@@ -745,7 +751,7 @@ public final class TokenEngine implements TokenService, AutoCloseable {
                 if (c != null && !c.token().equals(rejected)) {
                     return c.token(); // someone else's report already brought a new token
                 }
-                if (rejected.equals(s.lastForced)) {
+                if (rejected.equals(s.lastForced) && now - s.lastForcedNanos < REJECTION_WINDOW_NANOS) {
                     s.error = error(TokenError.REJECTED_BY_SERVER, "The mail server rejected a freshly renewed token:"
                             + " check that the account name is the mailbox the token was obtained for and that it may use this protocol.",
                             false);
@@ -905,6 +911,7 @@ public final class TokenEngine implements TokenService, AutoCloseable {
         s.nextAttemptNanos = now;
         if (forced) {
             s.lastForced = cached.token();
+            s.lastForcedNanos = now;
         }
         scheduleRefresh(s);
         log.debug("Token of " + s.slot + " renewed");

@@ -550,6 +550,13 @@ class TokenEngineTest {
         assertThatThrownBy(() -> engine.rejected(second)).isInstanceOf(TokenException.class)
                 .extracting(e -> ((TokenException) e).code()).isEqualTo(TokenError.REJECTED_BY_SERVER);
         assertThat(engine.status(SMTP).state).isEqualTo(TokenState.RETRIEVED);
+
+        // Much later the same token is refused again (revoked meanwhile?): that is worth one more renewal.
+        clock.skip(Duration.ofMinutes(3));
+        server.script("/token", oauthError(400, "invalid_grant"));
+        assertThatThrownBy(() -> engine.rejected(second)).isInstanceOf(TokenException.class)
+                .extracting(e -> ((TokenException) e).code()).isEqualTo("invalid_grant");
+        assertThat(engine.status(SMTP).state).isEqualTo(TokenState.INVALID);
     }
 
     @Test
