@@ -202,6 +202,12 @@ public class TokenServiceIT {
         Bundle bundle = tokenServiceBundle();
         bundle.stop();
         assertEquals(Bundle.RESOLVED, bundle.getState());
+        // Every thread and timer of the token service ends with its bundle.
+        long deadline = System.currentTimeMillis() + 5_000;
+        while (!serviceThreads().isEmpty() && System.currentTimeMillis() < deadline) {
+            Thread.sleep(20);
+        }
+        assertEquals("threads left after the bundle stopped", List.of(), serviceThreads());
         bundle.start();
 
         TokenService restarted = tokens();
@@ -210,6 +216,17 @@ public class TokenServiceIT {
         assertEquals(before, restarted.accessToken(Slot.smtp()).value());
         assertEquals("no request to the provider was needed", requests, server.tokenRequests.get());
         restarted.delete(Slot.smtp());
+    }
+
+    private static List<String> serviceThreads() {
+        List<String> names = new ArrayList<>();
+        for (Thread t : Thread.getAllStackTraces().keySet()) {
+            if (t.isAlive() && (t.getName().startsWith("mfpoauth-token-") || t.getName().startsWith("mfpoauth-http-")
+                    || t.getName().startsWith("mfpoauth-redirect"))) {
+                names.add(t.getName());
+            }
+        }
+        return names;
     }
 
     private Bundle tokenServiceBundle() {
