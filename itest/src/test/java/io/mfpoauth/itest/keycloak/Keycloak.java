@@ -1,14 +1,14 @@
 package io.mfpoauth.itest.keycloak;
 
+import io.mfpoauth.itest.ServerFacts;
+
 import java.io.IOException;
-import java.io.Reader;
 import java.net.URI;
 import java.net.URLEncoder;
 import java.net.http.HttpClient;
 import java.net.http.HttpRequest;
 import java.net.http.HttpResponse;
 import java.nio.charset.StandardCharsets;
-import java.nio.file.Files;
 import java.nio.file.Path;
 import java.nio.file.Paths;
 import java.time.Duration;
@@ -88,12 +88,6 @@ public final class Keycloak {
                 .connectTimeout(Duration.ofSeconds(10))
                 .followRedirects(HttpClient.Redirect.NEVER)
                 .build();
-        for (String key : List.of("issuer", "baseUrl", "realm", "deviceClient", "shortDeviceClient",
-                "introspectClient", "introspectSecret", "adminUser", "adminPassword", "users", "password")) {
-            if (props.getProperty(key, "").isEmpty()) {
-                throw new IllegalStateException("Keycloak properties " + source + " lack '" + key + "'");
-            }
-        }
     }
 
     /** True when the build skips Keycloak ({@code -Dkeycloak.skip=true}): tests that need it should be skipped. */
@@ -108,31 +102,17 @@ public final class Keycloak {
      * @throws IllegalStateException naming the file and how to start Keycloak when it is missing
      */
     public static Keycloak fromSystemProperty() {
-        String path = System.getProperty(PROPS_PROPERTY);
-        if (path == null || path.isEmpty()) {
-            path = System.getenv(PROPS_ENV);
-        }
-        if (path == null || path.isEmpty()) {
-            throw new IllegalStateException("No test Keycloak: neither the system property " + PROPS_PROPERTY
-                    + " nor the environment variable " + PROPS_ENV + " is set (run the tests with 'mvn verify', "
-                    + "which starts it, or start it with itest/keycloak/keycloak.sh start)");
-        }
-        return load(Paths.get(path));
+        return load(ServerFacts.location("test Keycloak", PROPS_PROPERTY, PROPS_ENV,
+                "start it with itest/keycloak/keycloak.sh start"));
     }
 
     /** The test Keycloak described by a properties file written by {@code keycloak.sh start}. */
     public static Keycloak load(Path file) {
-        if (!Files.isRegularFile(file)) {
-            throw new IllegalStateException("No test Keycloak: " + file + " does not exist (is Keycloak running? "
-                    + "'itest/keycloak/keycloak.sh start' starts it; 'mvn verify' does so in pre-integration-test"
-                    + (skipped() ? "; this build was run with -Dkeycloak.skip=true" : "") + ")");
-        }
-        Properties p = new Properties();
-        try (Reader r = Files.newBufferedReader(file, StandardCharsets.UTF_8)) {
-            p.load(r);
-        } catch (IOException e) {
-            throw new IllegalStateException("cannot read " + file + ": " + e, e);
-        }
+        Properties p = ServerFacts.load(file, "test Keycloak", "is Keycloak running? "
+                + "'itest/keycloak/keycloak.sh start' starts it; 'mvn verify' does so in pre-integration-test"
+                + (skipped() ? "; this build was run with -Dkeycloak.skip=true" : ""),
+                List.of("issuer", "baseUrl", "realm", "deviceClient", "shortDeviceClient", "introspectClient",
+                        "introspectSecret", "adminUser", "adminPassword", "users", "password"));
         return new Keycloak(p, file);
     }
 

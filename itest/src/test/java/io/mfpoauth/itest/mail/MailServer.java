@@ -1,9 +1,9 @@
 package io.mfpoauth.itest.mail;
 
+import io.mfpoauth.itest.ServerFacts;
+
 import java.io.IOException;
 import java.io.InputStream;
-import java.io.Reader;
-import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.nio.file.Paths;
@@ -66,12 +66,6 @@ public final class MailServer {
     private MailServer(Properties props, Path source) {
         this.props = props;
         this.source = source;
-        for (String key : List.of("host", "smtpPort", "pop3Port", "pop3sPort", "caCert", "maildir", "users",
-                "oauthUsers", "plainUser", "plainPassword")) {
-            if (props.getProperty(key, "").isEmpty()) {
-                throw new IllegalStateException("mail server properties " + source + " lack '" + key + "'");
-            }
-        }
     }
 
     /** True when the build leaves the mail servers out: tests that need them should be skipped. */
@@ -86,31 +80,17 @@ public final class MailServer {
      * @throws IllegalStateException naming the file and how to start the servers when it is missing
      */
     public static MailServer fromSystemProperty() {
-        String path = System.getProperty(PROPS_PROPERTY);
-        if (path == null || path.isEmpty()) {
-            path = System.getenv(PROPS_ENV);
-        }
-        if (path == null || path.isEmpty()) {
-            throw new IllegalStateException("No test mail server: neither the system property " + PROPS_PROPERTY
-                    + " nor the environment variable " + PROPS_ENV + " is set (run the tests with 'mvn verify', "
-                    + "which starts them, or start them with itest/mailserver/mailserver.sh start)");
-        }
-        return load(Paths.get(path));
+        return load(ServerFacts.location("test mail server", PROPS_PROPERTY, PROPS_ENV,
+                "start them with itest/mailserver/mailserver.sh start"));
     }
 
     /** The test mail servers described by a properties file written by {@code mailserver.sh start}. */
     public static MailServer load(Path file) {
-        if (!Files.isRegularFile(file)) {
-            throw new IllegalStateException("No test mail server: " + file + " does not exist (are they running? "
-                    + "'itest/mailserver/mailserver.sh start' starts them after 'itest/keycloak/keycloak.sh start'; "
-                    + "'mvn verify' does so in pre-integration-test)");
-        }
-        Properties p = new Properties();
-        try (Reader r = Files.newBufferedReader(file, StandardCharsets.UTF_8)) {
-            p.load(r);
-        } catch (IOException e) {
-            throw new IllegalStateException("cannot read " + file + ": " + e, e);
-        }
+        Properties p = ServerFacts.load(file, "test mail server", "are they running? "
+                + "'itest/mailserver/mailserver.sh start' starts them after 'itest/keycloak/keycloak.sh start'; "
+                + "'mvn verify' does so in pre-integration-test",
+                List.of("host", "smtpPort", "pop3Port", "pop3sPort", "caCert", "maildir", "users", "oauthUsers",
+                        "plainUser", "plainPassword"));
         return new MailServer(p, file);
     }
 
