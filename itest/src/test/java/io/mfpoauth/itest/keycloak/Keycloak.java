@@ -204,18 +204,6 @@ public final class Keycloak {
         return Paths.get(props.getProperty("log", ""));
     }
 
-    /** The properties file these facts were read from. */
-    public Path source() {
-        return source;
-    }
-
-    /** All facts as read (a copy). */
-    public Properties properties() {
-        Properties copy = new Properties();
-        copy.putAll(props);
-        return copy;
-    }
-
     public URI discoveryUri() {
         return URI.create(issuer() + "/.well-known/openid-configuration");
     }

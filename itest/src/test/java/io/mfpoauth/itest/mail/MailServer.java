@@ -61,11 +61,9 @@ public final class MailServer {
     public static final String PROPS_ENV = "MFPOAUTH_MAIL_PROPS";
 
     private final Properties props;
-    private final Path source;
 
-    private MailServer(Properties props, Path source) {
+    private MailServer(Properties props) {
         this.props = props;
-        this.source = source;
     }
 
     /** True when the build leaves the mail servers out: tests that need them should be skipped. */
@@ -91,7 +89,7 @@ public final class MailServer {
                 + "'mvn verify' does so in pre-integration-test",
                 List.of("host", "smtpPort", "pop3Port", "pop3sPort", "caCert", "maildir", "users", "oauthUsers",
                         "plainUser", "plainPassword"));
-        return new MailServer(p, file);
+        return new MailServer(p);
     }
 
     // ---- facts -------------------------------------------------------------------------------------------------
@@ -193,18 +191,6 @@ public final class MailServer {
 
     public Path postfixLog() {
         return Paths.get(props.getProperty("postfixLog", ""));
-    }
-
-    /** The properties file these facts were read from. */
-    public Path source() {
-        return source;
-    }
-
-    /** All facts as read (a copy). */
-    public Properties properties() {
-        Properties copy = new Properties();
-        copy.putAll(props);
-        return copy;
     }
 
     /** An SSL context trusting the test CA only. */

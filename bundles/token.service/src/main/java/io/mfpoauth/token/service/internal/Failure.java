@@ -35,6 +35,12 @@ record Failure(Kind kind, String code, String message, long retryAfterNanos) {
         return new Failure(Kind.TRANSIENT, code, message, 0);
     }
 
+    /** A provider that cannot serve: a network fault while reading its discovery document, or its settings. */
+    static Failure of(io.mfpoauth.token.spi.ProviderException e) {
+        return e.retryable() ? transientFault(TokenError.NETWORK, e.getMessage())
+                : configuration(TokenError.CONFIGURATION, e.getMessage());
+    }
+
     static Failure configuration(String code, String message) {
         return new Failure(Kind.CONFIGURATION, code, message, 0);
     }

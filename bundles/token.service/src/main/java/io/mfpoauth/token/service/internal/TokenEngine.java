@@ -320,8 +320,7 @@ public final class TokenEngine implements TokenService, AutoCloseable {
         try {
             return resolve(provider);
         } catch (ProviderException e) {
-            throw fail(s, new Failure(e.retryable() ? Kind.TRANSIENT : Kind.CONFIGURATION,
-                    e.retryable() ? TokenError.NETWORK : TokenError.CONFIGURATION, e.getMessage(), 0));
+            throw fail(s, Failure.of(e));
         } catch (IllegalArgumentException e) {
             throw fail(s, Failure.configuration(TokenError.CONFIGURATION, e.getMessage()));
         } catch (RuntimeException e) {
@@ -851,8 +850,7 @@ public final class TokenEngine implements TokenService, AutoCloseable {
         } catch (IOException e) {
             answer = new TokenAnswer(null, network(e), null);
         } catch (ProviderException e) {
-            answer = new TokenAnswer(null, new Failure(e.retryable() ? Kind.TRANSIENT : Kind.CONFIGURATION,
-                    e.retryable() ? TokenError.NETWORK : TokenError.CONFIGURATION, e.getMessage(), 0), null);
+            answer = new TokenAnswer(null, Failure.of(e), null);
         } catch (RuntimeException e) {
             log.warn("Refreshing the token of " + s.slot + " failed in provider '" + provider.id() + "'", e);
             answer = new TokenAnswer(null, Failure.configuration(TokenError.CONFIGURATION,
