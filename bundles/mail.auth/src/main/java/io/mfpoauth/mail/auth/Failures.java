@@ -49,7 +49,8 @@ public final class Failures {
     /** What an SMTP server's error reply outside AUTH means. */
     public static MailFailure smtpSend(SmtpPhase phase, int code, String reply) {
         String text = reply == null ? "" : reply;
-        if (code == 530 || text.contains("5.7.57")) {
+        // Exchange Online's 530 5.7.57; Postfix's 554 5.7.1 "Relay access denied" to a client that did not sign in.
+        if (code == 530 || text.contains("5.7.57") || text.toLowerCase(Locale.ROOT).contains("relay access denied")) {
             return MailFailure.AUTH_REQUIRED;
         }
         if (code >= 400 && code < 500) {

@@ -35,6 +35,8 @@ class FailuresTest {
     void sendRepliesDependOnThePhase() {
         assertThat(Failures.smtpSend(SmtpPhase.MAIL_FROM, 530, "530 5.7.57 Client not authenticated to send mail"))
                 .isEqualTo(MailFailure.AUTH_REQUIRED);
+        assertThat(Failures.smtpSend(SmtpPhase.RCPT_TO, 554, "554 5.7.1 <fax@mfp.test>: Relay access denied"))
+                .isEqualTo(MailFailure.AUTH_REQUIRED);
         assertThat(Failures.smtpSend(SmtpPhase.MAIL_FROM, 553, "553 5.7.1 Sender address rejected"))
                 .isEqualTo(MailFailure.SENDER_REFUSED);
         assertThat(Failures.smtpSend(SmtpPhase.RCPT_TO, 550, "550 5.1.1 User unknown"))
