@@ -25,6 +25,7 @@ import io.mfpoauth.mail.MailSettings;
 import io.mfpoauth.mail.PopSettings;
 import io.mfpoauth.mail.SettingsException;
 import io.mfpoauth.mail.SmtpSettings;
+import io.mfpoauth.mail.auth.MailSecrets;
 import io.mfpoauth.mail.auth.SettingsCodec;
 
 /**
@@ -35,12 +36,14 @@ import io.mfpoauth.mail.auth.SettingsCodec;
 public class MailSettingsComponent implements MailSettings {
 
     private final ConfigurationAdmin configs;
+    private final MailSecrets secrets;
     private final Logger logger;
 
     @Activate
-    public MailSettingsComponent(@Reference ConfigurationAdmin configs,
+    public MailSettingsComponent(@Reference ConfigurationAdmin configs, @Reference MailSecrets secrets,
             @Reference(service = LoggerFactory.class) Logger logger) {
         this.configs = configs;
+        this.secrets = secrets;
         this.logger = logger;
     }
 
@@ -53,9 +56,7 @@ public class MailSettingsComponent implements MailSettings {
     public synchronized SmtpSettings updateSmtp(SmtpSettings settings) throws SettingsException {
         SmtpSettings next = copy(settings);
         SmtpSettings current = readSmtp();
-        if (next.password == null) {
-            next.password = current.password;
-        }
+        next.password = next.password == null ? current.password : secrets.seal(next.password);
         next.passwordSet = next.password != null;
         SettingsCodec.check(next);
         try {
@@ -93,8 +94,10 @@ public class MailSettingsComponent implements MailSettings {
         PopSettings next = copy(settings);
         Configuration existing = next.id == null ? null : popConfiguration(next.id);
         PopSettings current = existing == null ? null : parsePop(existing);
-        if (next.password == null && current != null) {
-            next.password = current.password;
+        if (next.password == null) {
+            next.password = current == null ? null : current.password;
+        } else {
+            next.password = secrets.seal(next.password);
         }
         next.passwordSet = next.password != null;
         SettingsCodec.check(next);
