@@ -102,8 +102,6 @@ public class MailIT {
     @Inject
     private MailSettings settings;
     @Inject
-    private MailSender sender;
-    @Inject
     private MailArchive archive;
 
     private Keycloak keycloak;
@@ -151,7 +149,7 @@ public class MailIT {
         getToken(Slot.smtp(), scanner);
         getToken(Slot.pop("ifax"), fax);
         useSmtp(oauthSmtp(OAuthMechanism.AUTO));
-        TestResult smtpTest = awaitTest(sender::test, "ok");
+        TestResult smtpTest = awaitTest(() -> sender().test(), "ok");
         assertTrue(smtpTest.message, smtpTest.message.contains("XOAUTH2"));
 
         PopMailbox ifax = usePop(oauthPop("ifax", fax, mail.pop3sPort(), Security.TLS, OAuthMechanism.XOAUTH2));
@@ -160,7 +158,7 @@ public class MailIT {
 
         byte[] pdf = pdf(FIVE_MB);
         String subject = subject("scan");
-        SentMail sent = sender.send(OutgoingMail.builder().to(fax).subject(subject).text("Scanned on the 3rd floor.")
+        SentMail sent = sender().send(OutgoingMail.builder().to(fax).subject(subject).text("Scanned on the 3rd floor.")
                 .attach(Attachment.of("scan 3rd floor.pdf", "application/pdf", pdf)).build());
         assertNotNull(sent.messageId);
         assertEquals(List.of(fax), sent.recipients);
@@ -187,7 +185,7 @@ public class MailIT {
             for (String subject : List.of(first, second)) {
                 Callable<SentMail> send = () -> {
                     start.await();
-                    return sender.send(OutgoingMail.builder().to(fax).subject(subject).text(subject)
+                    return sender().send(OutgoingMail.builder().to(fax).subject(subject).text(subject)
                             .attach(Attachment.of("page.pdf", "application/pdf", pdf(200_000))).build());
                 };
                 sends.add(pool.submit(send));
@@ -220,9 +218,9 @@ public class MailIT {
         assertTrue(test.message, test.ok);
 
         useSmtp(oauthSmtp(OAuthMechanism.OAUTHBEARER));
-        awaitTest(sender::test, "ok");
+        awaitTest(() -> sender().test(), "ok");
         String subject = subject("to-scanner");
-        sender.send(OutgoingMail.builder().to(scanner).subject(subject).text("for the scanner's own mailbox").build());
+        sender().send(OutgoingMail.builder().to(scanner).subject(subject).text("for the scanner's own mailbox").build());
         awaitArchived(scan, "scan", subject);
         assertTrue("the other setting's mailbox is another one",
                 archive.messages("ifax").stream().noneMatch(m -> subject.equals(m.subject)));
@@ -234,7 +232,7 @@ public class MailIT {
         assertEquals(noToken.message, MailFailure.NO_TOKEN.code(), noToken.code);
         assertTrue(settings.deletePop("scan"));
         useSmtp(oauthSmtp(OAuthMechanism.AUTO));
-        awaitTest(sender::test, "ok");
+        awaitTest(() -> sender().test(), "ok");
     }
 
     @Test
@@ -243,7 +241,7 @@ public class MailIT {
         assertTrue(keycloak.revoke(keycloak.deviceClient(), stale.value()).ok());
         assertFalse("Keycloak no longer accepts it", keycloak.introspect(stale.value()));
 
-        SentMail sent = sender.send(OutgoingMail.builder().to(fax).subject(subject("after-renewal"))
+        SentMail sent = sender().send(OutgoingMail.builder().to(fax).subject(subject("after-renewal"))
                 .text("sent with the renewed token").build());
         assertNotNull(sent.messageId);
         AccessToken renewed = tokens.accessToken(Slot.smtp());
@@ -262,27 +260,27 @@ public class MailIT {
         plain.username = mail.plainUser();
         plain.password = "wrong-" + mail.plainPassword();
         useSmtp(plain);
-        assertEquals(MailFailure.BAD_CREDENTIALS.code(), awaitTest(sender::test, "bad_credentials").code);
+        assertEquals(MailFailure.BAD_CREDENTIALS.code(), awaitTest(() -> sender().test(), "bad_credentials").code);
 
         plain.password = mail.plainPassword();
         useSmtp(plain);
-        awaitTest(sender::test, "ok");
+        awaitTest(() -> sender().test(), "ok");
 
         plain.security = Security.TLS; // implicit TLS on a port that speaks plain SMTP first
         useSmtp(plain);
-        assertEquals(MailFailure.TLS_FAILED.code(), awaitTest(sender::test, "tls_failed").code);
+        assertEquals(MailFailure.TLS_FAILED.code(), awaitTest(() -> sender().test(), "tls_failed").code);
 
         plain.security = Security.STARTTLS;
         plain.port = FirmwareSupport.freePort();
         useSmtp(plain);
-        assertEquals(MailFailure.CONNECTION_REFUSED.code(), awaitTest(sender::test, "connection_refused").code);
+        assertEquals(MailFailure.CONNECTION_REFUSED.code(), awaitTest(() -> sender().test(), "connection_refused").code);
 
         SmtpSettings anonymous = oauthSmtp(OAuthMechanism.AUTO);
         anonymous.authMethod = AuthMethod.NONE;
         useSmtp(anonymous);
-        awaitTest(sender::test, "ok");
+        awaitTest(() -> sender().test(), "ok");
         try {
-            sender.send(OutgoingMail.builder().to(fax).subject(subject("anonymous")).text("x").build());
+            sender().send(OutgoingMail.builder().to(fax).subject(subject("anonymous")).text("x").build());
             fail("Postfix does not relay for a client that did not sign in");
         } catch (MailException e) {
             assertEquals(e.getMessage(), MailFailure.AUTH_REQUIRED, e.failure());
@@ -291,11 +289,11 @@ public class MailIT {
 
         // The test CA removed from the device's trust: the server's certificate is refused, never ignored.
         useSmtp(oauthSmtp(OAuthMechanism.AUTO));
-        awaitTest(sender::test, "ok");
+        awaitTest(() -> sender().test(), "ok");
         trustTestCa(false);
-        assertEquals(MailFailure.TLS_FAILED.code(), awaitTest(sender::test, "tls_failed").code);
+        assertEquals(MailFailure.TLS_FAILED.code(), awaitTest(() -> sender().test(), "tls_failed").code);
         trustTestCa(true);
-        awaitTest(sender::test, "ok");
+        awaitTest(() -> sender().test(), "ok");
 
         PopSettings wrong = new PopSettings();
         wrong.id = "plain";
@@ -320,7 +318,7 @@ public class MailIT {
         getToken(Slot.pop("cut"), fax);
         List<String> subjects = List.of(subject("cut-1"), subject("cut-2"), subject("cut-3"));
         for (String subject : subjects) {
-            sender.send(OutgoingMail.builder().to(fax).subject(subject).text(subject).build());
+            sender().send(OutgoingMail.builder().to(fax).subject(subject).text(subject).build());
         }
         awaitInMaildir(fax, subjects);
 
@@ -371,7 +369,8 @@ public class MailIT {
 
     @Test
     public void g_aTokenRevokedAtTheServerGivesAMappedErrorThenInvalid() throws Exception {
-        PopMailbox box = mailbox("cut");
+        PopMailbox box = usePop(oauthPop("cut", fax, mail.pop3sPort(), Security.TLS, OAuthMechanism.AUTO));
+        awaitTest(box::test, "ok");
         AccessToken current = tokens.accessToken(Slot.pop("cut"));
         keycloak.logoutUser(fax);
         keycloak.revoke(keycloak.deviceClient(), current.value());
@@ -390,7 +389,7 @@ public class MailIT {
     @Test
     public void h_theMailBundlesWireUpAndStopCleanly() throws Exception {
         for (String bsn : List.of("io.mfpoauth.mail.api", "io.mfpoauth.mail.auth", "io.mfpoauth.mail.smtp",
-                "io.mfpoauth.mail.pop", "org.eclipse.angus.mail")) {
+                "io.mfpoauth.mail.pop", "org.eclipse.angus.jakarta.mail", "angus-activation", "jakarta.activation-api")) {
             assertEquals(bsn + " is active", Bundle.ACTIVE, bundle(bsn).getState());
         }
         // A configuration an integrator wrote by hand with a bad value: the mailbox says which field.
@@ -464,6 +463,24 @@ public class MailIT {
         trust.put("trustStoreType", "PKCS12");
         trust.put(".trustStorePassword", mail.trustStorePassword());
         configAdmin.getConfiguration("io.mfpoauth.mail.tls", "?").update(trust);
+    }
+
+    /**
+     * The sender registered now: a change of the device trust re-creates the component (a static reference), so a
+     * caller never keeps a service object across a change, as DS consumers with a static reference do too.
+     */
+    private MailSender sender() {
+        ServiceTracker<MailSender, MailSender> t = new ServiceTracker<>(context, MailSender.class, null);
+        t.open();
+        try {
+            MailSender s = t.waitForService(15_000);
+            assertNotNull("MailSender is registered", s);
+            return s;
+        } catch (InterruptedException e) {
+            throw new AssertionError(e);
+        } finally {
+            t.close();
+        }
     }
 
     private PopMailbox mailbox(String id) throws InterruptedException {

@@ -13,6 +13,9 @@ import org.osgi.annotation.versioning.ProviderType;
 public interface DeviceTrust {
     String PID = "io.mfpoauth.mail.tls";
 
-    /** A TLS context that trusts both stores; callers still verify the server's host name. */
+    /**
+     * A TLS context that trusts both stores; callers still verify the server's host name. Ask for it for each
+     * connection: a changed trust store gives a new context without the service going away.
+     */
     SSLContext context();
 }

@@ -68,6 +68,20 @@ public final class Failures {
         }
     }
 
+    /**
+     * A refusal at {@code MAIL FROM} or {@code RCPT TO} with a security status ({@code 5.7.x}) on a connection that
+     * did not sign in: the server wants a sign-in (Postfix says "Client host rejected" or "Relay access denied").
+     */
+    public static MailException unauthenticated(MailException refusal, String server) {
+        String reply = refusal.serverReply();
+        boolean refusedAddress = refusal.failure() == MailFailure.RECIPIENT_REFUSED
+                || refusal.failure() == MailFailure.SENDER_REFUSED;
+        if (refusedAddress && reply != null && reply.matches("5\\d\\d[ -]5\\.7\\.\\d{1,3}\\b.*")) {
+            return reply(MailFailure.AUTH_REQUIRED, server, reply);
+        }
+        return refusal;
+    }
+
     /** What a POP3 server's {@code -ERR} to a sign-in means (RFC 2449 response codes first). */
     public static MailFailure popAuth(String reply, boolean oauth) {
         String text = reply == null ? "" : reply.toLowerCase(Locale.ROOT);

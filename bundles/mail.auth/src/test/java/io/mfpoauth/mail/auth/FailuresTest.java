@@ -48,6 +48,15 @@ class FailuresTest {
     }
 
     @Test
+    void aSecurityRefusalWithoutSignInMeansSignInIsRequired() {
+        MailException refused = Failures.reply(MailFailure.RECIPIENT_REFUSED, "mail:587",
+                "554 5.7.1 <localhost[127.0.0.1]>: Client host rejected: Access denied");
+        assertThat(Failures.unauthenticated(refused, "mail:587").failure()).isEqualTo(MailFailure.AUTH_REQUIRED);
+        MailException unknown = Failures.reply(MailFailure.RECIPIENT_REFUSED, "mail:587", "550 5.1.1 User unknown");
+        assertThat(Failures.unauthenticated(unknown, "mail:587")).isSameAs(unknown);
+    }
+
+    @Test
     void popRepliesUseResponseCodesAndTheUsualWordings() {
         assertThat(Failures.popAuth("-ERR [AUTH] Authentication failed.", true)).isEqualTo(MailFailure.TOKEN_REJECTED);
         assertThat(Failures.popAuth("-ERR Logon failure: unknown user name or bad password.", false))

@@ -18,6 +18,7 @@ import javax.net.ssl.X509TrustManager;
 
 import org.osgi.service.component.annotations.Activate;
 import org.osgi.service.component.annotations.Component;
+import org.osgi.service.component.annotations.Modified;
 import org.osgi.service.component.annotations.Reference;
 import org.osgi.service.log.Logger;
 import org.osgi.service.log.LoggerFactory;
@@ -29,8 +30,7 @@ import org.osgi.service.metatype.annotations.ObjectClassDefinition;
 import io.mfpoauth.mail.auth.DeviceTrust;
 
 /**
- * The JVM's trust store plus the device's own (the administrator's imported CA certificates). A changed
- * configuration re-creates the component, so the next connection uses the new store.
+ * The JVM's trust store plus the device's own (the administrator's imported CA certificates).
  */
 @Component(service = DeviceTrust.class, configurationPid = DeviceTrust.PID)
 @Designate(ocd = DeviceTrustComponent.Config.class)
@@ -52,35 +52,53 @@ public class DeviceTrustComponent implements DeviceTrust {
         String _trustStorePassword() default "";
     }
 
-    private final SSLContext context;
+    private final Logger logger;
+    private volatile SSLContext context;
 
     @Activate
     public DeviceTrustComponent(Config config, @Reference(service = LoggerFactory.class) Logger logger)
-            throws GeneralSecurityException, IOException {
-        List<X509TrustManager> managers = new ArrayList<>();
-        managers.add(trustManager(null));
-        if (!config.trustStore().isBlank()) {
-            Path file = Path.of(config.trustStore());
-            KeyStore store = KeyStore.getInstance(config.trustStoreType());
-            try (InputStream in = Files.newInputStream(file)) {
-                store.load(in, config._trustStorePassword().toCharArray());
-            } catch (IOException e) {
-                // A bad store must be visible: refusing to activate leaves mail without TLS trust, which the
-                // connection test then reports; silently trusting only the JVM would hide the mistake.
-                logger.error("The device trust store {} cannot be read: {}", file, e.getMessage());
-                throw e;
-            }
-            managers.add(trustManager(store));
-            logger.info("Mail TLS trusts the JVM's certificates and {} from {}", store.size(), file);
-        }
-        SSLContext tls = SSLContext.getInstance("TLS");
-        tls.init(null, new TrustManager[] {new EitherTrustManager(managers)}, null);
-        this.context = tls;
+            throws GeneralSecurityException {
+        this.logger = logger;
+        this.context = build(config);
+    }
+
+    /**
+     * A new trust store applies to the next connection, without restarting the mail components that use this
+     * service (they would drop their checks in progress).
+     */
+    @Modified
+    void modified(Config config) throws GeneralSecurityException {
+        context = build(config);
     }
 
     @Override
     public SSLContext context() {
         return context;
+    }
+
+    /**
+     * The JVM's trust plus the device store. A store that cannot be read is logged as an error and left out: mail
+     * servers signed by its CAs then fail with a certificate error the connection test shows, which is stricter,
+     * never looser, than what the administrator asked for.
+     */
+    private SSLContext build(Config config) throws GeneralSecurityException {
+        List<X509TrustManager> managers = new ArrayList<>();
+        managers.add(trustManager(null));
+        if (!config.trustStore().isBlank()) {
+            Path file = Path.of(config.trustStore());
+            try (InputStream in = Files.newInputStream(file)) {
+                KeyStore store = KeyStore.getInstance(config.trustStoreType());
+                store.load(in, config._trustStorePassword().toCharArray());
+                managers.add(trustManager(store));
+                logger.info("Mail TLS trusts the JVM's certificates and {} from {}", store.size(), file);
+            } catch (IOException | GeneralSecurityException e) {
+                logger.error("The device trust store {} cannot be read ({}); only the JVM's certificates are trusted",
+                        file, e.getMessage());
+            }
+        }
+        SSLContext tls = SSLContext.getInstance("TLS");
+        tls.init(null, new TrustManager[] {new EitherTrustManager(managers)}, null);
+        return tls;
     }
 
     private static X509TrustManager trustManager(KeyStore store) throws GeneralSecurityException {

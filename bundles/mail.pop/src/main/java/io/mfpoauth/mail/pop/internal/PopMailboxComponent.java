@@ -54,8 +54,10 @@ import io.mfpoauth.token.TokenService;
  * nothing is scheduled. A failed check (network, sign-in) is logged and tried again at the next interval; it never
  * marks anything invalid (whether a token is invalid is the token service's verdict).
  */
+// Immediate: the mailbox is checked on its schedule whether or not anyone holds the service (a delayed component
+// would be deactivated, and stop polling, as soon as its last user let go of it).
 @Component(service = PopMailbox.class, configurationPid = PopSettings.FACTORY_PID,
-        configurationPolicy = ConfigurationPolicy.REQUIRE)
+        configurationPolicy = ConfigurationPolicy.REQUIRE, immediate = true)
 @Designate(ocd = PopConfig.class, factory = true)
 public final class PopMailboxComponent implements PopMailbox {
     static final long FIRST_CHECK_SECONDS = 10;

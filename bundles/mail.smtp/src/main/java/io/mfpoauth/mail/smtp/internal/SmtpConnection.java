@@ -127,7 +127,9 @@ final class SmtpConnection implements AutoCloseable {
         try {
             transport.sendMessage(message, recipients);
         } catch (MessagingException e) {
-            throw SmtpFailures.of(e, server, transport.getLastReturnCode(), transport.getLastServerResponse());
+            MailException failure = SmtpFailures.of(e, server, transport.getLastReturnCode(),
+                    transport.getLastServerResponse());
+            throw signedIn == null ? Failures.unauthenticated(failure, server) : failure;
         }
     }
 

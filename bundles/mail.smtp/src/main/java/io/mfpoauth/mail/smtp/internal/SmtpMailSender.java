@@ -5,6 +5,8 @@ import java.util.Arrays;
 import java.util.Map;
 import java.util.concurrent.Semaphore;
 
+import javax.net.ssl.SSLContext;
+
 import jakarta.mail.MessagingException;
 import jakarta.mail.internet.InternetAddress;
 
@@ -35,8 +37,10 @@ import io.mfpoauth.token.TokenService;
  * Sends mail through the device's SMTP setting. Registered even without a (valid) configuration, so the jobs that
  * send find the service and report what to fix instead of finding nothing.
  */
+// Immediate: one instance for the firmware's life, so the connection limit holds for every job at once and the
+// settings are read once, not each time a job first asks for the service.
 @Component(service = MailSender.class, configurationPid = SmtpSettings.PID,
-        configurationPolicy = ConfigurationPolicy.OPTIONAL)
+        configurationPolicy = ConfigurationPolicy.OPTIONAL, immediate = true)
 @Designate(ocd = SmtpConfig.class)
 public final class SmtpMailSender implements MailSender {
     /**
@@ -55,8 +59,8 @@ public final class SmtpMailSender implements MailSender {
     private final Duration timeoutOverride;
     private volatile Snapshot current;
 
-    /** One reading of the configuration: a client for it, or why there is none. */
-    private record Snapshot(SmtpClient client, SettingsException problem) {
+    /** One reading of the configuration with one trust context: a client for it, or why there is none. */
+    private record Snapshot(SmtpClient client, SettingsException problem, Map<String, ?> config, SSLContext tls) {
     }
 
     @Activate
@@ -124,6 +128,11 @@ public final class SmtpMailSender implements MailSender {
 
     private SmtpClient client() throws MailException {
         Snapshot snapshot = current;
+        if (snapshot.tls() != trust.context()) {
+            // The device trust changed: later sends use it (the Session holds the socket factory).
+            snapshot = read(snapshot.config());
+            current = snapshot;
+        }
         if (snapshot.problem() != null) {
             throw new MailException(MailFailure.NOT_CONFIGURED, "SMTP setting " + snapshot.problem().getMessage()
                     + ". " + MailFailure.NOT_CONFIGURED.advice());
@@ -132,17 +141,18 @@ public final class SmtpMailSender implements MailSender {
     }
 
     private Snapshot read(Map<String, ?> config) {
+        SSLContext tls = trust.context();
         try {
             SmtpSettings settings = SettingsCodec.smtp(config);
             SettingsCodec.check(settings);
             Duration timeout = timeoutOverride != null ? timeoutOverride : Duration.ofSeconds(settings.timeoutSeconds);
             SmtpClient client = MailClassLoader.call(
-                    () -> new SmtpClient(settings, timeout, trust.context().getSocketFactory(), tokens, secrets));
+                    () -> new SmtpClient(settings, timeout, tls.getSocketFactory(), tokens, secrets));
             logger.info("SMTP setting: {}", settings);
-            return new Snapshot(client, null);
+            return new Snapshot(client, null, config, tls);
         } catch (SettingsException e) {
             logger.warn("SMTP setting not usable, sending fails until it is fixed: {}", e.getMessage());
-            return new Snapshot(null, e);
+            return new Snapshot(null, e, config, tls);
         }
     }
 
