@@ -48,7 +48,7 @@ public class FirmwareLaunchIT {
         Path java = Paths.get(System.getProperty("java.home"), "bin", "java");
         return new ProcessBuilder(List.of(java.toString(), "-Xmx32m", "-Dgosh.args=--nointeractive",
                 "-Dmfpoauth.conf=" + work.resolve("conf"), "-Dmfpoauth.data=" + work.resolve("data"),
-                "-jar", jar.toString()))
+                "-Dorg.osgi.service.http.port=" + FirmwareSupport.freePort(), "-jar", jar.toString()))
                 .directory(work.toFile()).redirectErrorStream(true).redirectOutput(work.resolve(log).toFile()).start();
     }
 
@@ -82,6 +82,16 @@ public class FirmwareLaunchIT {
         // Entries below INFO appear only once the watched folder's configuration reached the console log:
         // configuration without a rebuild.
         Files.writeString(work.resolve("conf").resolve("io.mfpoauth.log.console.cfg"), "minimum.level=DEBUG\n");
+        // A quiet firmware logs nothing at DEBUG by itself: changing the SMTP settings through the folder too (a
+        // service's properties change, a DEBUG entry) shows both configurations arrived.
+        long deadline = System.currentTimeMillis() + START_MILLIS;
+        Path log = work.resolve("first.log");
+        for (int timeout = 30; !Files.readString(log).contains(" DEBUG ") && System.currentTimeMillis() < deadline;
+                timeout++) {
+            Files.writeString(work.resolve("conf").resolve("io.mfpoauth.mail.smtp.cfg"),
+                    "server=mail.example.com\nsenderAddress=mfp@example.com\ntimeoutSeconds=" + timeout + "\n");
+            Thread.sleep(2500);
+        }
         waitForLine("first.log", " DEBUG ");
 
         Process second = launch("second.log");
