@@ -1,0 +1,110 @@
+package io.mfpoauth.admin.rest.internal;
+
+import static org.assertj.core.api.Assertions.assertThat;
+import static org.assertj.core.api.Assertions.assertThatThrownBy;
+import static org.assertj.core.api.Assertions.catchThrowableOfType;
+
+import java.io.ByteArrayInputStream;
+import java.io.InputStream;
+import java.io.SequenceInputStream;
+import java.nio.charset.StandardCharsets;
+import java.nio.file.Path;
+import java.util.Base64;
+import java.util.Random;
+
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.io.TempDir;
+
+import io.mfpoauth.mail.Attachment;
+import io.mfpoauth.mail.OutgoingMail;
+
+class MailBodyTest {
+    @TempDir
+    Path folder;
+
+    private static InputStream body(String json) {
+        return new ByteArrayInputStream(json.getBytes(StandardCharsets.UTF_8));
+    }
+
+    private String error(String json) {
+        ApiException e = catchThrowableOfType(ApiException.class, () -> MailBody.read(body(json), folder));
+        assertThat(e).as(json).isNotNull();
+        assertThat(e.status()).isEqualTo(400);
+        return e.body().path("field").asText(null);
+    }
+
+    @Test
+    void readsRecipientsTextAndAttachments() throws Exception {
+        String pdf = Base64.getEncoder().encodeToString("%PDF-1.7 scan".getBytes(StandardCharsets.US_ASCII));
+        try (MailBody read = MailBody.read(body("{\"to\":[\"a@example.com\",\"b@example.com\"],\"cc\":[\"c@example.com\"],"
+                + "\"subject\":\"Scan\",\"text\":\"Attached.\",\"future\":{\"x\":[1]},"
+                + "\"attachments\":[{\"base64\":\"" + pdf + "\",\"name\":\"scan.pdf\",\"contentType\":\"application/pdf\"}]}"),
+                folder)) {
+            OutgoingMail mail = read.mail();
+            assertThat(mail.to()).containsExactly("a@example.com", "b@example.com");
+            assertThat(mail.cc()).containsExactly("c@example.com");
+            assertThat(mail.subject()).isEqualTo("Scan");
+            assertThat(mail.text()).isEqualTo("Attached.");
+            Attachment attachment = mail.attachments().get(0);
+            assertThat(attachment.name()).isEqualTo("scan.pdf");
+            assertThat(attachment.contentType()).isEqualTo("application/pdf");
+            try (InputStream in = attachment.content().open()) {
+                assertThat(new String(in.readAllBytes(), StandardCharsets.US_ASCII)).isEqualTo("%PDF-1.7 scan");
+            }
+            assertThat(folder).isNotEmptyDirectory();
+        }
+        assertThat(folder).as("files deleted when done").isEmptyDirectory();
+    }
+
+    @Test
+    void aLargeAttachmentIsStreamedToAFileNotHeldAsAString() throws Exception {
+        byte[] content = new byte[3 * 1024 * 1024]; // its base64 is 4 MiB: over the 1 MiB a string may have
+        new Random(7).nextBytes(content);
+        InputStream in = new SequenceInputStream(new SequenceInputStream(
+                body("{\"to\":[\"a@example.com\"],\"attachments\":[{\"name\":\"big.bin\",\"contentType\":\"application/octet-stream\",\"base64\":\""),
+                new ByteArrayInputStream(Base64.getMimeEncoder().encode(content))), body("\"}]}"));
+        try (MailBody read = MailBody.read(in, folder)) {
+            try (InputStream file = read.mail().attachments().get(0).content().open()) {
+                assertThat(file.readAllBytes()).isEqualTo(content);
+            }
+        }
+    }
+
+    @Test
+    void unpaddedBase64IsTaken() throws Exception {
+        try (MailBody read = MailBody.read(body("{\"to\":[\"a@example.com\"],\"attachments\":[{\"name\":\"a.txt\","
+                + "\"contentType\":\"text/plain\",\"base64\":\"YWI\"}]}"), folder)) {
+            try (InputStream file = read.mail().attachments().get(0).content().open()) {
+                assertThat(file.readAllBytes()).isEqualTo("ab".getBytes(StandardCharsets.US_ASCII));
+            }
+        }
+    }
+
+    @Test
+    void badValuesNameTheirField() {
+        assertThat(error("{\"to\":[\"a@example.com\"],\"attachments\":[{\"name\":\"a\",\"contentType\":\"text/plain\","
+                + "\"base64\":\"QUJD\"},{\"name\":\"b\",\"contentType\":\"text/plain\",\"base64\":\"not base64!\"}]}"))
+                .isEqualTo("attachments[1].base64");
+        assertThat(error("{\"to\":[\"a@example.com\"],\"attachments\":[{\"name\":\"a\",\"base64\":7}]}"))
+                .isEqualTo("attachments[0].base64");
+        assertThat(error("{\"to\":[\"a@example.com\"],\"attachments\":[{\"name\":\"a\"}]}"))
+                .isEqualTo("attachments[0].base64");
+        assertThat(error("{\"to\":[\"a@example.com\"],\"attachments\":[{\"contentType\":\"text/plain\",\"base64\":\"QQ==\"}]}"))
+                .isEqualTo("attachments[0].name");
+        assertThat(error("{\"to\":\"a@example.com\"}")).isEqualTo("to");
+        assertThat(error("{\"to\":[1]}")).isEqualTo("to[0]");
+        assertThat(error("{\"subject\":\"no recipient\"}")).isEqualTo("to");
+        assertThat(error("{\"to\":[\"a@example.com\"],\"subject\":{}}")).isEqualTo("subject");
+        assertThat(error("[]")).isNull();
+        assertThat(error("{\"to\":[\"a@example.com\"]")).isNull();
+        assertThat(folder).as("no file left behind by a refused body").isEmptyDirectory();
+    }
+
+    @Test
+    void aBodyOverItsCapStops() {
+        InputStream limited = Bodies.limited(body("{\"to\":[\"a@example.com\"],\"attachments\":[{\"name\":\"a\","
+                + "\"contentType\":\"text/plain\",\"base64\":\"" + "QUJD".repeat(1000) + "\"}]}"), 1000);
+        assertThatThrownBy(() -> MailBody.read(limited, folder)).isInstanceOf(Bodies.TooLarge.class);
+        assertThat(folder).isEmptyDirectory();
+    }
+}
