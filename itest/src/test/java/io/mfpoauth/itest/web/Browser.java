@@ -82,6 +82,11 @@ public final class Browser implements AutoCloseable {
         return driver.findElements(by);
     }
 
+    /** Scrolls the element into the middle of the window, for the next screenshot. */
+    public void scrollTo(By by) {
+        driver.executeScript("arguments[0].scrollIntoView({block: 'center'});", visible(by));
+    }
+
     /** Saves a screenshot named with the step number and {@code name}. */
     public Path screenshot(String name) throws IOException {
         Path file = screenshots.resolve(String.format("%02d-%s.png", ++step, name));

@@ -103,6 +103,7 @@ public class WebPageIT {
         String verificationUri = browser.visible(By.id("token-smtp-verification-uri")).getText().trim();
         assertFalse("the user code is shown", userCode.isEmpty());
         browser.visible(By.id("token-smtp-qr"));
+        browser.scrollTo(By.id("token-smtp"));
         browser.screenshot("user-code");
 
         // The administrator signs in as the mailbox's user at the verification address (on another device).
@@ -111,6 +112,7 @@ public class WebPageIT {
         // Retrieved arrives live, without reloading the page.
         browser.visible(By.cssSelector("#token-smtp[data-state='RETRIEVED']"));
         browser.awaitText(By.id("token-smtp-state"), "Retrieved", LIVE);
+        browser.scrollTo(By.id("token-smtp"));
         browser.screenshot("retrieved");
 
         browser.type(By.id("mail-to"), fax);
@@ -121,6 +123,7 @@ public class WebPageIT {
             String outcome = d.findElement(By.id("mail-result")).getAttribute("data-outcome");
             return "ok".equals(outcome) || "error".equals(outcome);
         });
+        browser.scrollTo(By.id("mail-result"));
         browser.screenshot("test-mail-sent");
         assertEquals(browser.driver().findElement(By.id("mail-result")).getText(), "ok",
                 browser.driver().findElement(By.id("mail-result")).getAttribute("data-outcome"));
@@ -132,11 +135,13 @@ public class WebPageIT {
         browser.click(By.id("confirm-ok"));
         browser.visible(By.cssSelector("#token-smtp[data-state='NOT_RETRIEVED']"));
         browser.awaitText(By.id("token-smtp-state"), "Not retrieved", LIVE);
+        browser.scrollTo(By.id("token-smtp"));
         browser.screenshot("not-retrieved");
 
         // The manual's own words when the page is in Italian.
         browser.click(By.id("lang-it"));
         browser.awaitText(By.id("token-smtp-state"), "Non recuperato", LIVE);
+        browser.scrollTo(By.id("token-smtp"));
         browser.screenshot("non-recuperato");
         assertTrue(browser.driver().getPageSource().contains("Recupera"));
     }
