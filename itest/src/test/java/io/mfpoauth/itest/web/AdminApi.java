@@ -88,7 +88,15 @@ public final class AdminApi {
         if (authorization != null) {
             request.header("Authorization", authorization);
         }
-        Reply reply = new Reply(http.send(request.build(), HttpResponse.BodyHandlers.ofString(StandardCharsets.UTF_8)));
+        HttpResponse<String> response;
+        try {
+            response = http.send(request.build(), HttpResponse.BodyHandlers.ofString(StandardCharsets.UTF_8));
+        } catch (IOException closedMeanwhile) {
+            // The server may close a kept-alive connection after refusing a request whose body it did not read
+            // (a 401 before reading); the client only learns it on its next request: once more, on a new one.
+            response = http.send(request.build(), HttpResponse.BodyHandlers.ofString(StandardCharsets.UTF_8));
+        }
+        Reply reply = new Reply(response);
         replies.add(reply);
         return reply;
     }
