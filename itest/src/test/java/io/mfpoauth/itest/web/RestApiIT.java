@@ -168,6 +168,39 @@ public class RestApiIT {
     }
 
     @Test
+    public void popSettingsFeaturesAndThePasswordThroughTheApi() throws Exception {
+        Map<String, Object> pop = new LinkedHashMap<>();
+        pop.put("server", "pop.example.com");
+        pop.put("authMethod", "password");
+        pop.put("username", "fax");
+        pop.put("password", "fax-password-1");
+        AdminApi.Reply created = admin.put("/api/v1/settings/pop/office", pop);
+        assertEquals(created.toString(), 200, created.status);
+        assertEquals("office", created.object().get("id"));
+        assertTrue(admin.get("/api/v1/settings/pop").array().stream()
+                .anyMatch(s -> "office".equals(((Map<?, ?>) s).get("id"))));
+        assertEquals(204, admin.delete("/api/v1/settings/pop/office").status);
+        assertEquals(404, admin.get("/api/v1/settings/pop/office").status);
+
+        assertEquals(200, admin.get("/api/v1/features").status);
+        HttpResponse<String> notAnArchive = http.send(HttpRequest.newBuilder(firmware.base().resolve("/api/v1/features"))
+                .header("Authorization", basic()).header("Content-Type", "application/zip")
+                .POST(HttpRequest.BodyPublishers.ofString("not a zip")).build(), HttpResponse.BodyHandlers.ofString());
+        assertEquals(notAnArchive.body(), 400, notAnArchive.statusCode());
+        assertEquals(404, admin.delete("/api/v1/features/no-such-feature").status);
+
+        String next = "next-" + UUID.randomUUID();
+        AdminApi.Reply wrongCurrent = admin.put("/api/v1/admin/password", Map.of("current", "nope", "new", next));
+        assertEquals(400, wrongCurrent.status);
+        assertEquals("current", wrongCurrent.object().get("field"));
+        assertEquals(204, admin.put("/api/v1/admin/password", Map.of("current", PASSWORD, "new", next)).status);
+        AdminApi changed = new AdminApi(firmware.base(), "admin", next);
+        assertEquals(200, changed.get("/api/v1/tokens").status);
+        assertEquals(204, changed.put("/api/v1/admin/password", Map.of("current", next, "new", PASSWORD)).status);
+        assertEquals(200, admin.get("/api/v1/tokens").status);
+    }
+
+    @Test
     public void repeatedWrongPasswordsAreSlowedDown() throws Exception {
         AdminApi guesser = new AdminApi(firmware.base(), "admin", "guess");
         int status = 0;

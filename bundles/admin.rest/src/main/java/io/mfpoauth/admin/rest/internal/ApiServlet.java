@@ -112,6 +112,11 @@ public final class ApiServlet extends HttpServlet implements Backends {
             }
             Responses.write(response, match.handler().handle(new Call(request, match.parameters(), credentials, admin)));
         } catch (ApiException refusal) {
+            if (request.getContentLengthLong() != 0 || request.getHeader("Transfer-Encoding") != null) {
+                // Refused before its body was read: the server drops the connection rather than read a stranger's
+                // body, so say so, or a client would send its next request on a connection that is gone.
+                response.setHeader("Connection", "close");
+            }
             Responses.write(response, refusal);
         } catch (IOException | RuntimeException e) {
             logger.error("{} {} failed: {}", request.getMethod(), request.getRequestURI(), e.toString(), e);
