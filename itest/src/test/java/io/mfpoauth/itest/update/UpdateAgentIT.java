@@ -221,8 +221,10 @@ public class UpdateAgentIT {
 
     @Test
     public void theConsoleCommandsAreRegistered() throws Exception {
-        ServiceReference<?>[] refs = context.getServiceReferences((String) null, "(osgi.command.scope=mfp)");
-        assertNotNull("no service with osgi.command.scope=mfp", refs);
+        // The panel's commands share the scope mfp (admin.panel); these are the update agent's.
+        ServiceReference<?>[] refs = context.getServiceReferences((String) null,
+                "(&(osgi.command.scope=mfp)(osgi.command.function=install))");
+        assertNotNull("no service with osgi.command.scope=mfp and the function install", refs);
         assertEquals(1, refs.length);
         assertEquals("registered by", "io.mfpoauth.update.agent", refs[0].getBundle().getSymbolicName());
         Object functions = refs[0].getProperty("osgi.command.function");

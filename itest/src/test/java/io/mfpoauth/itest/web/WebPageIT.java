@@ -50,6 +50,13 @@ public class WebPageIT {
         conf.put("io.mfpoauth.mail.tls.cfg", "trustStore=" + mail.trustStore() + "\ntrustStoreType=PKCS12\n"
                 + ".trustStorePassword=" + mail.trustStorePassword() + "\n");
         firmware = FirmwareProcess.start("webpage", PASSWORD, conf);
+        // The configuration folder is read while the firmware starts: the page lists the provider once it is up.
+        AdminApi api = new AdminApi(firmware.base(), "admin", PASSWORD);
+        long deadline = System.currentTimeMillis() + 30_000;
+        while (api.get("/api/v1/providers").array().stream().noneMatch(p -> "keycloak".equals(((Map<?, ?>) p).get("id")))) {
+            assertTrue("the provider came up", System.currentTimeMillis() < deadline);
+            Thread.sleep(250);
+        }
         browser = new Browser("WebPageIT", "en");
     }
 
