@@ -61,7 +61,7 @@ issuer=$ISSUER
 clientId=$CLIENT
 smtpScopes=email offline_access
 pop3Scopes=email offline_access
-hosts=mfp.test,127.0.0.1
+hosts=mfp.test
 CFG
 cat >"$CONF/io.mfpoauth.mail.tls.cfg" <<CFG
 trustStore=$(prop "$MAIL" trustStore)
