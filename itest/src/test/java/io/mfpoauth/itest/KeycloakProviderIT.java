@@ -93,15 +93,8 @@ public class KeycloakProviderIT {
 
     /** A generic provider as the firmware's configuration folder would hold it (conf/io.mfpoauth.provider.oidc-*.cfg). */
     private void configure(String id, String clientId) throws Exception {
-        Dictionary<String, Object> props = new Hashtable<>();
-        props.put("provider.id", id);
-        props.put("name", "Keycloak (" + id + ")");
-        props.put("issuer", keycloak.issuer());
-        props.put("clientId", clientId);
-        props.put("smtpScopes", "email offline_access");
-        props.put("pop3Scopes", "email offline_access");
-        props.put("hosts", new String[] {"mfp.test"});
-        configAdmin.getFactoryConfiguration("io.mfpoauth.provider.oidc", id, "?").update(props);
+        configAdmin.getFactoryConfiguration("io.mfpoauth.provider.oidc", id, "?")
+                .update(keycloak.providerConfiguration(id, clientId));
     }
 
     private TokenService tokens() throws InterruptedException {

@@ -154,6 +154,29 @@ public final class Keycloak {
         return props.getProperty("deviceClient");
     }
 
+    /**
+     * The firmware's generic provider for this Keycloak, as a firmware configuration holds it (factory PID
+     * {@code io.mfpoauth.provider.oidc}): provider {@code id}, the device grant through {@code clientId}, the e-mail
+     * and offline scopes for SMTP and POP, proposed for {@code mfp.test}.
+     */
+    public java.util.Dictionary<String, Object> providerConfiguration(String id, String clientId) {
+        java.util.Dictionary<String, Object> props = new java.util.Hashtable<>();
+        props.put("provider.id", id);
+        props.put("name", "Keycloak (" + id + ")");
+        props.put("issuer", issuer());
+        props.put("clientId", clientId);
+        props.put("smtpScopes", "email offline_access");
+        props.put("pop3Scopes", "email offline_access");
+        props.put("hosts", new String[] {"mfp.test"});
+        return props;
+    }
+
+    /** {@link #providerConfiguration} as the file {@code io.mfpoauth.provider.oidc-<id>.cfg} of a configuration folder. */
+    public String providerConfigurationFile(String id) {
+        return "provider.id=" + id + "\nname=Keycloak (" + id + ")\nissuer=" + issuer() + "\nclientId=" + deviceClient()
+                + "\nsmtpScopes=email offline_access\npop3Scopes=email offline_access\nhosts=mfp.test\n";
+    }
+
     /** Like {@link #deviceClient()}, but its device codes expire after {@link #shortDeviceCodeLifespan()}. */
     public String shortDeviceClient() {
         return props.getProperty("shortDeviceClient");

@@ -125,15 +125,8 @@ public class MailIT {
         if (!prepared) {
             // As a firmware configuration would: the generic provider for the test Keycloak, and the test CA in the
             // device trust store.
-            Dictionary<String, Object> provider = new Hashtable<>();
-            provider.put("provider.id", PROVIDER);
-            provider.put("name", "Keycloak");
-            provider.put("issuer", keycloak.issuer());
-            provider.put("clientId", keycloak.deviceClient());
-            provider.put("smtpScopes", "email offline_access");
-            provider.put("pop3Scopes", "email offline_access");
-            provider.put("hosts", new String[] {"mfp.test"});
-            configAdmin.getFactoryConfiguration("io.mfpoauth.provider.oidc", PROVIDER, "?").update(provider);
+            configAdmin.getFactoryConfiguration("io.mfpoauth.provider.oidc", PROVIDER, "?")
+                    .update(keycloak.providerConfiguration(PROVIDER, keycloak.deviceClient()));
             trustTestCa(true);
             long deadline = System.currentTimeMillis() + 15_000;
             while (tokens.providers().stream().noneMatch(p -> p.id.equals(PROVIDER))) {

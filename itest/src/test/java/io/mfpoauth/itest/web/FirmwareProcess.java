@@ -62,6 +62,17 @@ public final class FirmwareProcess implements AutoCloseable {
         return firmware;
     }
 
+    /**
+     * What an integrator ships in the configuration folder to use the test stack: the generic provider
+     * {@code keycloak}, and the mail servers' CA in the device trust store.
+     */
+    public static Map<String, String> testStack(io.mfpoauth.itest.keycloak.Keycloak keycloak,
+            io.mfpoauth.itest.mail.MailServer mail) {
+        return Map.of("io.mfpoauth.provider.oidc-keycloak.cfg", keycloak.providerConfigurationFile("keycloak"),
+                "io.mfpoauth.mail.tls.cfg", "trustStore=" + mail.trustStore() + "\ntrustStoreType=PKCS12\n"
+                        + ".trustStorePassword=" + mail.trustStorePassword() + "\n");
+    }
+
     /** {@code http://127.0.0.1:<port>}. */
     public URI base() {
         return URI.create("http://127.0.0.1:" + port);

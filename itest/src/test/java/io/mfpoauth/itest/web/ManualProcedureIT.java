@@ -40,14 +40,7 @@ public class ManualProcedureIT {
         Assume.assumeFalse("mail servers skipped", MailServer.skipped());
         keycloak = Keycloak.fromSystemProperty();
         mail = MailServer.fromSystemProperty();
-        Map<String, String> conf = new LinkedHashMap<>();
-        // What an integrator ships in the configuration folder: the provider, and the CA of the mail servers.
-        conf.put("io.mfpoauth.provider.oidc-keycloak.cfg", "provider.id=keycloak\nname=Keycloak (test)\n"
-                + "issuer=" + keycloak.issuer() + "\nclientId=" + keycloak.deviceClient() + "\n"
-                + "smtpScopes=email offline_access\npop3Scopes=email offline_access\nhosts=mfp.test\n");
-        conf.put("io.mfpoauth.mail.tls.cfg", "trustStore=" + mail.trustStore() + "\ntrustStoreType=PKCS12\n"
-                + ".trustStorePassword=" + mail.trustStorePassword() + "\n");
-        firmware = FirmwareProcess.start("manual", PASSWORD, conf);
+        firmware = FirmwareProcess.start("manual", PASSWORD, FirmwareProcess.testStack(keycloak, mail));
         api = new AdminApi(firmware.base(), "admin", PASSWORD);
     }
 

@@ -10,8 +10,6 @@ import java.io.PipedInputStream;
 import java.io.PipedOutputStream;
 import java.io.PrintStream;
 import java.nio.charset.StandardCharsets;
-import java.util.Dictionary;
-import java.util.Hashtable;
 import java.util.concurrent.ExecutorService;
 import java.util.concurrent.Executors;
 import java.util.concurrent.Future;
@@ -67,14 +65,8 @@ public class PanelIT {
     public void setUp() throws Exception {
         Assume.assumeFalse("Keycloak skipped", Keycloak.skipped());
         keycloak = Keycloak.fromSystemProperty();
-        Dictionary<String, Object> provider = new Hashtable<>();
-        provider.put("provider.id", "keycloak");
-        provider.put("name", "Keycloak");
-        provider.put("issuer", keycloak.issuer());
-        provider.put("clientId", keycloak.deviceClient());
-        provider.put("smtpScopes", "email offline_access");
-        provider.put("pop3Scopes", "email offline_access");
-        configAdmin.getFactoryConfiguration("io.mfpoauth.provider.oidc", "keycloak", "?").update(provider);
+        configAdmin.getFactoryConfiguration("io.mfpoauth.provider.oidc", "keycloak", "?")
+                .update(keycloak.providerConfiguration("keycloak", keycloak.deviceClient()));
         long deadline = System.currentTimeMillis() + 15_000;
         while (tokens.providers().stream().noneMatch(p -> p.id.equals("keycloak"))) {
             assertTrue("the provider came up", System.currentTimeMillis() < deadline);

@@ -5,7 +5,6 @@ import static org.junit.Assert.assertFalse;
 import static org.junit.Assert.assertTrue;
 
 import java.time.Duration;
-import java.util.LinkedHashMap;
 import java.util.Map;
 import java.util.UUID;
 
@@ -43,13 +42,7 @@ public class WebPageIT {
         Assume.assumeFalse("browser skipped", Browser.skipped());
         keycloak = Keycloak.fromSystemProperty();
         mail = MailServer.fromSystemProperty();
-        Map<String, String> conf = new LinkedHashMap<>();
-        conf.put("io.mfpoauth.provider.oidc-keycloak.cfg", "provider.id=keycloak\nname=Keycloak (test)\n"
-                + "issuer=" + keycloak.issuer() + "\nclientId=" + keycloak.deviceClient() + "\n"
-                + "smtpScopes=email offline_access\npop3Scopes=email offline_access\nhosts=mfp.test\n");
-        conf.put("io.mfpoauth.mail.tls.cfg", "trustStore=" + mail.trustStore() + "\ntrustStoreType=PKCS12\n"
-                + ".trustStorePassword=" + mail.trustStorePassword() + "\n");
-        firmware = FirmwareProcess.start("webpage", PASSWORD, conf);
+        firmware = FirmwareProcess.start("webpage", PASSWORD, FirmwareProcess.testStack(keycloak, mail));
         // The configuration folder is read while the firmware starts: the page lists the provider once it is up.
         AdminApi api = new AdminApi(firmware.base(), "admin", PASSWORD);
         long deadline = System.currentTimeMillis() + 30_000;

@@ -8,6 +8,7 @@ import io.mfpoauth.mail.AuthMethod;
 import io.mfpoauth.mail.OAuthMechanism;
 import io.mfpoauth.mail.PopSettings;
 import io.mfpoauth.mail.Security;
+import io.mfpoauth.mail.ServerSettings;
 import io.mfpoauth.mail.SettingsException;
 import io.mfpoauth.mail.SmtpSettings;
 
@@ -34,39 +35,17 @@ public final class SettingsCodec {
 
     /** Reads SMTP settings from configuration properties (missing ones take the defaults). */
     public static SmtpSettings smtp(Map<String, ?> props) throws SettingsException {
-        SmtpSettings s = new SmtpSettings();
-        s.server = text(props, "server");
-        s.port = integer(props, "port", s.port);
-        s.timeoutSeconds = integer(props, "timeoutSeconds", s.timeoutSeconds);
+        SmtpSettings s = readServer(props, new SmtpSettings());
         s.senderName = text(props, "senderName");
         s.senderAddress = text(props, "senderAddress");
-        s.security = choice(props, "security", s.security, Security::parse);
-        s.authMethod = choice(props, "authMethod", s.authMethod, AuthMethod::parse);
-        s.username = text(props, "username");
-        s.password = text(props, PASSWORD);
-        s.passwordSet = s.password != null;
-        s.provider = text(props, "provider");
-        s.account = text(props, "account");
-        s.oauthMechanism = choice(props, "oauthMechanism", s.oauthMechanism, OAuthMechanism::parse);
         return s;
     }
 
     /** Reads POP settings from configuration properties (missing ones take the defaults). */
     public static PopSettings pop(Map<String, ?> props) throws SettingsException {
-        PopSettings s = new PopSettings();
+        PopSettings s = readServer(props, new PopSettings());
         s.id = text(props, PopSettings.ID_PROPERTY);
-        s.server = text(props, "server");
-        s.port = integer(props, "port", s.port);
         s.checkIntervalMinutes = integer(props, "checkIntervalMinutes", s.checkIntervalMinutes);
-        s.timeoutSeconds = integer(props, "timeoutSeconds", s.timeoutSeconds);
-        s.security = choice(props, "security", s.security, Security::parse);
-        s.authMethod = choice(props, "authMethod", s.authMethod, AuthMethod::parse);
-        s.username = text(props, "username");
-        s.password = text(props, PASSWORD);
-        s.passwordSet = s.password != null;
-        s.provider = text(props, "provider");
-        s.account = text(props, "account");
-        s.oauthMechanism = choice(props, "oauthMechanism", s.oauthMechanism, OAuthMechanism::parse);
         s.deleteAfterRetrieval = bool(props, "deleteAfterRetrieval", s.deleteAfterRetrieval);
         s.enabled = bool(props, "enabled", s.enabled);
         return s;
@@ -74,35 +53,41 @@ public final class SettingsCodec {
 
     /** The configuration properties of SMTP settings; the password only when it is set. */
     public static Map<String, Object> properties(SmtpSettings s) {
-        Map<String, Object> p = new LinkedHashMap<>();
-        put(p, "server", s.server);
-        p.put("port", s.port);
-        p.put("timeoutSeconds", s.timeoutSeconds);
+        Map<String, Object> p = putServer(new LinkedHashMap<>(), s);
         put(p, "senderName", s.senderName);
         put(p, "senderAddress", s.senderAddress);
-        if (s.security != null) {
-            p.put("security", s.security.key());
-        }
-        if (s.authMethod != null) {
-            p.put("authMethod", s.authMethod.key());
-        }
-        put(p, "username", s.username);
-        put(p, PASSWORD, s.password);
-        put(p, "provider", s.provider);
-        put(p, "account", s.account);
-        if (s.oauthMechanism != null) {
-            p.put("oauthMechanism", s.oauthMechanism.key());
-        }
         return p;
     }
 
     /** The configuration properties of POP settings; the password only when it is set. */
     public static Map<String, Object> properties(PopSettings s) {
-        Map<String, Object> p = new LinkedHashMap<>();
+        Map<String, Object> p = putServer(new LinkedHashMap<>(), s);
         put(p, PopSettings.ID_PROPERTY, s.id);
+        p.put("checkIntervalMinutes", s.checkIntervalMinutes);
+        p.put("deleteAfterRetrieval", s.deleteAfterRetrieval);
+        p.put("enabled", s.enabled);
+        return p;
+    }
+
+    /** The fields every setting has, over the defaults {@code s} was made with. */
+    private static <S extends ServerSettings> S readServer(Map<String, ?> props, S s) throws SettingsException {
+        s.server = text(props, "server");
+        s.port = integer(props, "port", s.port);
+        s.timeoutSeconds = integer(props, "timeoutSeconds", s.timeoutSeconds);
+        s.security = choice(props, "security", s.security, Security::parse);
+        s.authMethod = choice(props, "authMethod", s.authMethod, AuthMethod::parse);
+        s.username = text(props, "username");
+        s.password = text(props, PASSWORD);
+        s.passwordSet = s.password != null;
+        s.provider = text(props, "provider");
+        s.account = text(props, "account");
+        s.oauthMechanism = choice(props, "oauthMechanism", s.oauthMechanism, OAuthMechanism::parse);
+        return s;
+    }
+
+    private static Map<String, Object> putServer(Map<String, Object> p, ServerSettings s) {
         put(p, "server", s.server);
         p.put("port", s.port);
-        p.put("checkIntervalMinutes", s.checkIntervalMinutes);
         p.put("timeoutSeconds", s.timeoutSeconds);
         if (s.security != null) {
             p.put("security", s.security.key());
@@ -117,8 +102,6 @@ public final class SettingsCodec {
         if (s.oauthMechanism != null) {
             p.put("oauthMechanism", s.oauthMechanism.key());
         }
-        p.put("deleteAfterRetrieval", s.deleteAfterRetrieval);
-        p.put("enabled", s.enabled);
         return p;
     }
 
@@ -130,8 +113,7 @@ public final class SettingsCodec {
         optionalLine("senderName", s.senderName, 128);
         address("senderAddress", s.senderAddress);
         required("security", s.security);
-        signIn(s.authMethod, s.username, s.passwordSet || s.password != null, s.provider, s.account,
-                s.oauthMechanism);
+        signIn(s);
     }
 
     /** Checks POP settings; the first bad field is refused. */
@@ -144,27 +126,25 @@ public final class SettingsCodec {
         range("checkIntervalMinutes", s.checkIntervalMinutes, 1, 1440);
         range("timeoutSeconds", s.timeoutSeconds, 5, 300);
         required("security", s.security);
-        signIn(s.authMethod, s.username, s.passwordSet || s.password != null, s.provider, s.account,
-                s.oauthMechanism);
+        signIn(s);
         if (s.authMethod == AuthMethod.NONE) {
             throw new SettingsException("authMethod", "POP3 always needs a sign-in: choose oauth2 or password");
         }
     }
 
-    private static void signIn(AuthMethod method, String username, boolean hasPassword, String provider,
-            String account, OAuthMechanism mechanism) throws SettingsException {
-        required("authMethod", method);
-        required("oauthMechanism", mechanism);
-        if (method == AuthMethod.PASSWORD) {
-            line("username", username, 256);
-            if (!hasPassword) {
+    private static void signIn(ServerSettings s) throws SettingsException {
+        required("authMethod", s.authMethod);
+        required("oauthMechanism", s.oauthMechanism);
+        if (s.authMethod == AuthMethod.PASSWORD) {
+            line("username", s.username, 256);
+            if (!s.passwordSet && s.password == null) {
                 throw new SettingsException("password", "is required for user name and password sign-in");
             }
-        } else if (method == AuthMethod.OAUTH2) {
-            if (provider == null || !PROVIDER.matcher(provider).matches()) {
+        } else if (s.authMethod == AuthMethod.OAUTH2) {
+            if (s.provider == null || !PROVIDER.matcher(s.provider).matches()) {
                 throw new SettingsException("provider", "choose a provider (an id of a-z, 0-9, '.', '_', '-')");
             }
-            address("account", account);
+            address("account", s.account);
         }
     }
 

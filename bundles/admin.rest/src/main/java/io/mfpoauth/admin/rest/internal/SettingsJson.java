@@ -7,6 +7,7 @@ import io.mfpoauth.mail.AuthMethod;
 import io.mfpoauth.mail.OAuthMechanism;
 import io.mfpoauth.mail.PopSettings;
 import io.mfpoauth.mail.Security;
+import io.mfpoauth.mail.ServerSettings;
 import io.mfpoauth.mail.SmtpSettings;
 
 /**
@@ -19,90 +20,16 @@ final class SettingsJson {
     private SettingsJson() {
     }
 
-    /** The fields SMTP and POP settings share, copied out of one and into the other. */
-    private record Common(String server, int port, int timeoutSeconds, Security security, AuthMethod authMethod,
-            String username, String password, String provider, String account, OAuthMechanism oauthMechanism,
-            boolean passwordSet) {
-
-        static Common of(SmtpSettings s) {
-            return new Common(s.server, s.port, s.timeoutSeconds, s.security, s.authMethod, s.username, null,
-                    s.provider, s.account, s.oauthMechanism, s.passwordSet);
-        }
-
-        static Common of(PopSettings s) {
-            return new Common(s.server, s.port, s.timeoutSeconds, s.security, s.authMethod, s.username, null,
-                    s.provider, s.account, s.oauthMechanism, s.passwordSet);
-        }
-
-        Common merge(JsonNode body) throws ApiException {
-            return new Common(textOr(body, "server", server), Json.integer(body, "port", port),
-                    Json.integer(body, "timeoutSeconds", timeoutSeconds),
-                    Json.key(body, "security", Security::parse, security),
-                    Json.key(body, "authMethod", AuthMethod::parse, authMethod), textOr(body, "username", username),
-                    Json.text(body, "password"), textOr(body, "provider", provider),
-                    textOr(body, "account", account),
-                    Json.key(body, "oauthMechanism", OAuthMechanism::parse, oauthMechanism), passwordSet);
-        }
-
-        void into(SmtpSettings s) {
-            s.server = server;
-            s.port = port;
-            s.timeoutSeconds = timeoutSeconds;
-            s.security = security;
-            s.authMethod = authMethod;
-            s.username = username;
-            s.password = password;
-            s.provider = provider;
-            s.account = account;
-            s.oauthMechanism = oauthMechanism;
-        }
-
-        void into(PopSettings s) {
-            s.server = server;
-            s.port = port;
-            s.timeoutSeconds = timeoutSeconds;
-            s.security = security;
-            s.authMethod = authMethod;
-            s.username = username;
-            s.password = password;
-            s.provider = provider;
-            s.account = account;
-            s.oauthMechanism = oauthMechanism;
-        }
-
-        /** Writes {@code server} and {@code port}, the first fields of both. */
-        void connection(ObjectNode node) {
-            Json.put(node, "server", server);
-            node.put("port", port);
-        }
-
-        /** Writes the sign-in fields, in the order the contract lists them. */
-        void signIn(ObjectNode node) {
-            if (security != null) {
-                node.put("security", security.key());
-            }
-            if (authMethod != null) {
-                node.put("authMethod", authMethod.key());
-            }
-            Json.put(node, "username", username);
-            Json.put(node, "provider", provider);
-            Json.put(node, "account", account);
-            if (oauthMechanism != null) {
-                node.put("oauthMechanism", oauthMechanism.key());
-            }
-        }
-    }
-
     /** {@code {"server","port","timeoutSeconds","senderName","senderAddress","security","authMethod","username",
      * "provider","account","oauthMechanism","passwordSet"}}. */
     static ObjectNode smtp(SmtpSettings settings) {
-        Common common = Common.of(settings);
         ObjectNode node = Json.object();
-        common.connection(node);
+        Json.put(node, "server", settings.server);
+        node.put("port", settings.port);
         node.put("timeoutSeconds", settings.timeoutSeconds);
         Json.put(node, "senderName", settings.senderName);
         Json.put(node, "senderAddress", settings.senderAddress);
-        common.signIn(node);
+        signIn(node, settings);
         node.put("passwordSet", settings.passwordSet);
         return node;
     }
@@ -110,13 +37,13 @@ final class SettingsJson {
     /** {@code {"id","server","port","checkIntervalMinutes","timeoutSeconds","security","authMethod","username",
      * "provider","account","oauthMechanism","deleteAfterRetrieval","enabled","passwordSet"}}. */
     static ObjectNode pop(PopSettings settings) {
-        Common common = Common.of(settings);
         ObjectNode node = Json.object();
         Json.put(node, "id", settings.id);
-        common.connection(node);
+        Json.put(node, "server", settings.server);
+        node.put("port", settings.port);
         node.put("checkIntervalMinutes", settings.checkIntervalMinutes);
         node.put("timeoutSeconds", settings.timeoutSeconds);
-        common.signIn(node);
+        signIn(node, settings);
         node.put("deleteAfterRetrieval", settings.deleteAfterRetrieval);
         node.put("enabled", settings.enabled);
         node.put("passwordSet", settings.passwordSet);
@@ -125,8 +52,7 @@ final class SettingsJson {
 
     /** The SMTP settings a PUT body asks for, laid over {@code current}. */
     static SmtpSettings mergeSmtp(SmtpSettings current, JsonNode body) throws ApiException {
-        SmtpSettings merged = new SmtpSettings();
-        Common.of(current).merge(body).into(merged);
+        SmtpSettings merged = mergeServer(current, body, new SmtpSettings());
         merged.senderName = textOr(body, "senderName", current.senderName);
         merged.senderAddress = textOr(body, "senderAddress", current.senderAddress);
         return merged;
@@ -141,12 +67,47 @@ final class SettingsJson {
         if (bodyId != null && !bodyId.equals(id)) {
             throw ApiException.badRequest("id", "must be the id of the address (" + id + ")");
         }
-        PopSettings merged = new PopSettings();
-        Common.of(current).merge(body).into(merged);
+        PopSettings merged = mergeServer(current, body, new PopSettings());
         merged.id = id;
         merged.checkIntervalMinutes = Json.integer(body, "checkIntervalMinutes", current.checkIntervalMinutes);
         merged.deleteAfterRetrieval = Json.bool(body, "deleteAfterRetrieval", current.deleteAfterRetrieval);
         merged.enabled = Json.bool(body, "enabled", current.enabled);
+        return merged;
+    }
+
+    /** Writes the sign-in fields, in the order the contract lists them; never the password. */
+    private static void signIn(ObjectNode node, ServerSettings s) {
+        if (s.security != null) {
+            node.put("security", s.security.key());
+        }
+        if (s.authMethod != null) {
+            node.put("authMethod", s.authMethod.key());
+        }
+        Json.put(node, "username", s.username);
+        Json.put(node, "provider", s.provider);
+        Json.put(node, "account", s.account);
+        if (s.oauthMechanism != null) {
+            node.put("oauthMechanism", s.oauthMechanism.key());
+        }
+    }
+
+    /**
+     * The fields both kinds of setting have, from {@code body} where it names them, else from {@code current};
+     * the password only from the body (null keeps the stored one).
+     */
+    private static <S extends ServerSettings> S mergeServer(ServerSettings current, JsonNode body, S merged)
+            throws ApiException {
+        merged.server = textOr(body, "server", current.server);
+        merged.port = Json.integer(body, "port", current.port);
+        merged.timeoutSeconds = Json.integer(body, "timeoutSeconds", current.timeoutSeconds);
+        merged.security = Json.key(body, "security", Security::parse, current.security);
+        merged.authMethod = Json.key(body, "authMethod", AuthMethod::parse, current.authMethod);
+        merged.username = textOr(body, "username", current.username);
+        merged.password = Json.text(body, "password");
+        merged.provider = textOr(body, "provider", current.provider);
+        merged.account = textOr(body, "account", current.account);
+        merged.oauthMechanism = Json.key(body, "oauthMechanism", OAuthMechanism::parse, current.oauthMechanism);
+        merged.passwordSet = current.passwordSet;
         return merged;
     }
 
