@@ -93,7 +93,7 @@ final class AdminAccount {
         String generated = generate();
         store(generated);
         console.accept("mfp-oauth: the administrator password (user " + USER + ") is " + generated
-                + " ; it is shown only this once: change it with PUT /api/v1/admin/password");
+                + " ; it is shown only this once: change it on the web page (Password) or with PUT /api/v1/admin/password");
         return Start.GENERATED;
     }
 
