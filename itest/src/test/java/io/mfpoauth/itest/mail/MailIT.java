@@ -98,10 +98,6 @@ public class MailIT {
     @Inject
     private ConfigurationAdmin configAdmin;
     @Inject
-    private TokenService tokens;
-    @Inject
-    private MailSettings settings;
-    @Inject
     private MailArchive archive;
 
     private Keycloak keycloak;
@@ -129,7 +125,7 @@ public class MailIT {
                     .update(keycloak.providerConfiguration(PROVIDER, keycloak.deviceClient()));
             trustTestCa(true);
             long deadline = System.currentTimeMillis() + 15_000;
-            while (tokens.providers().stream().noneMatch(p -> p.id.equals(PROVIDER))) {
+            while (tokens().providers().stream().noneMatch(p -> p.id.equals(PROVIDER))) {
                 assertTrue("the generic provider came up", System.currentTimeMillis() < deadline);
                 Thread.sleep(50);
             }
@@ -168,7 +164,7 @@ public class MailIT {
 
     @Test
     public void b_twoConcurrentSendsShareTheOneSmtpToken() throws Exception {
-        AccessToken before = tokens.accessToken(Slot.smtp());
+        AccessToken before = tokens().accessToken(Slot.smtp());
         String first = subject("concurrent-1");
         String second = subject("concurrent-2");
         CountDownLatch start = new CountDownLatch(1);
@@ -190,7 +186,7 @@ public class MailIT {
         } finally {
             pool.shutdownNow();
         }
-        assertEquals("one token served both", before.value(), tokens.accessToken(Slot.smtp()).value());
+        assertEquals("one token served both", before.value(), tokens().accessToken(Slot.smtp()).value());
         PopMailbox ifax = mailbox("ifax");
         awaitArchived(ifax, "ifax", first);
         awaitArchived(ifax, "ifax", second);
@@ -199,8 +195,8 @@ public class MailIT {
     @Test
     public void c_aSecondPopSettingHasItsOwnToken() throws Exception {
         getToken(Slot.pop("scan"), scanner);
-        TokenStatus scanToken = tokens.status(Slot.pop("scan"));
-        TokenStatus ifaxToken = tokens.status(Slot.pop("ifax"));
+        TokenStatus scanToken = tokens().status(Slot.pop("scan"));
+        TokenStatus ifaxToken = tokens().status(Slot.pop("ifax"));
         assertEquals(scanner, scanToken.account);
         assertEquals(fax, ifaxToken.account);
 
@@ -219,27 +215,55 @@ public class MailIT {
                 archive.messages("ifax").stream().noneMatch(m -> subject.equals(m.subject)));
 
         // Deleting one POP setting's token leaves the other's alone.
-        assertEquals(TokenState.NOT_RETRIEVED, tokens.delete(Slot.pop("scan")).state);
-        assertEquals(TokenState.RETRIEVED, tokens.status(Slot.pop("ifax")).state);
+        assertEquals(TokenState.NOT_RETRIEVED, tokens().delete(Slot.pop("scan")).state);
+        assertEquals(TokenState.RETRIEVED, tokens().status(Slot.pop("ifax")).state);
         TestResult noToken = scan.test();
         assertEquals(noToken.message, MailFailure.NO_TOKEN.code(), noToken.code);
-        assertTrue(settings.deletePop("scan"));
+        assertTrue(settings().deletePop("scan"));
         useSmtp(oauthSmtp(OAuthMechanism.AUTO));
         awaitTest(() -> sender().test(), "ok");
     }
 
     @Test
     public void d_anAccessTokenTheServerNoLongerAcceptsIsRenewedOnceAndTheSendSucceeds() throws Exception {
-        AccessToken stale = tokens.accessToken(Slot.smtp());
+        AccessToken stale = tokens().accessToken(Slot.smtp());
         assertTrue(keycloak.revoke(keycloak.deviceClient(), stale.value()).ok());
         assertFalse("Keycloak no longer accepts it", keycloak.introspect(stale.value()));
 
         SentMail sent = sender().send(OutgoingMail.builder().to(fax).subject(subject("after-renewal"))
                 .text("sent with the renewed token").build());
         assertNotNull(sent.messageId);
-        AccessToken renewed = tokens.accessToken(Slot.smtp());
+        AccessToken renewed = tokens().accessToken(Slot.smtp());
         assertNotEquals("renewed after the server refused the old one", stale.value(), renewed.value());
-        assertEquals(TokenState.RETRIEVED, tokens.status(Slot.smtp()).state);
+        assertEquals(TokenState.RETRIEVED, tokens().status(Slot.smtp()).state);
+    }
+
+    @Test
+    public void d2_anAccessTokenThatExpiredWhileTheDeviceWasOffIsRenewedAndTheSendSucceeds() throws Exception {
+        // Short-lived access tokens for this retrieval, so one can expire within the test.
+        keycloak.setClientAttribute(keycloak.deviceClient(), "access.token.lifespan", "10");
+        try {
+            tokens().delete(Slot.smtp());
+            getToken(Slot.smtp(), scanner);
+            AccessToken old = tokens().accessToken(Slot.smtp());
+
+            // The token service is stopped (as when the device is off) until the access token has expired.
+            Bundle service = bundle("io.mfpoauth.token.service");
+            service.stop();
+            long wait = old.expiresAt() - System.currentTimeMillis() + 1_000;
+            Thread.sleep(Math.max(0, wait));
+            assertFalse("expired at Keycloak", keycloak.introspect(old.value()));
+            service.start();
+
+            SentMail sent = sender().send(OutgoingMail.builder().to(fax).subject(subject("after-expiry"))
+                    .text("sent after the access token expired").build());
+            assertNotNull(sent.messageId);
+            AccessToken renewed = tokens().accessToken(Slot.smtp());
+            assertNotEquals(old.value(), renewed.value());
+            assertTrue("a live token now", renewed.expiresAt() > System.currentTimeMillis());
+        } finally {
+            keycloak.setClientAttribute(keycloak.deviceClient(), "access.token.lifespan", null);
+        }
     }
 
     @Test
@@ -302,12 +326,12 @@ public class MailIT {
         wrong.password = mail.plainPassword();
         usePop(wrong);
         awaitTest(plainBox::test, "ok");
-        assertTrue(settings.deletePop("plain"));
+        assertTrue(settings().deletePop("plain"));
     }
 
     @Test
     public void f_theMailServerGoingDownDuringPollingLosesNoMessage() throws Exception {
-        assertTrue("the scheduled internet-fax checks would compete for the mailbox", settings.deletePop("ifax"));
+        assertTrue("the scheduled internet-fax checks would compete for the mailbox", settings().deletePop("ifax"));
         getToken(Slot.pop("cut"), fax);
         List<String> subjects = List.of(subject("cut-1"), subject("cut-2"), subject("cut-3"));
         for (String subject : subjects) {
@@ -343,7 +367,7 @@ public class MailIT {
                 PollResult down = box.poll();
                 assertEquals(down.message, MailFailure.CONNECTION_REFUSED.code(), down.code);
                 assertEquals("a network failure never makes the token Invalid", TokenState.RETRIEVED,
-                        tokens.status(Slot.pop("cut")).state);
+                        tokens().status(Slot.pop("cut")).state);
 
                 proxy.restore();
                 PollResult recovered = box.poll();
@@ -364,7 +388,7 @@ public class MailIT {
     public void g_aTokenRevokedAtTheServerGivesAMappedErrorThenInvalid() throws Exception {
         PopMailbox box = usePop(oauthPop("cut", fax, mail.pop3sPort(), Security.TLS, OAuthMechanism.AUTO));
         awaitTest(box::test, "ok");
-        AccessToken current = tokens.accessToken(Slot.pop("cut"));
+        AccessToken current = tokens().accessToken(Slot.pop("cut"));
         keycloak.logoutUser(fax);
         keycloak.revoke(keycloak.deviceClient(), current.value());
 
@@ -372,11 +396,11 @@ public class MailIT {
         assertFalse(refused.ok);
         assertEquals(refused.message, MailFailure.TOKEN_REJECTED.code(), refused.code);
         assertTrue(refused.message, refused.message.contains("-ERR"));
-        TokenStatus invalid = tokens.status(Slot.pop("cut"));
+        TokenStatus invalid = tokens().status(Slot.pop("cut"));
         assertEquals("the provider's verdict on the forced renewal", TokenState.INVALID, invalid.state);
         assertEquals("invalid_grant", invalid.error.code);
         assertEquals(MailFailure.NO_TOKEN.code(), box.test().code);
-        assertTrue(settings.deletePop("cut"));
+        assertTrue(settings().deletePop("cut"));
     }
 
     @Test
@@ -442,11 +466,11 @@ public class MailIT {
     }
 
     private void useSmtp(SmtpSettings s) throws Exception {
-        settings.updateSmtp(s);
+        settings().updateSmtp(s);
     }
 
     private PopMailbox usePop(PopSettings p) throws Exception {
-        settings.updatePop(p);
+        settings().updatePop(p);
         return mailbox(p.id);
     }
 
@@ -459,21 +483,34 @@ public class MailIT {
     }
 
     /**
-     * The sender registered now: a change of the device trust re-creates the component (a static reference), so a
-     * caller never keeps a service object across a change, as DS consumers with a static reference do too.
+     * The services as registered now, never a service object kept across a test: d2 stops and starts the token
+     * service bundle, and the components with a static reference to it (the sender, the mailboxes, the settings
+     * through the device key) are re-created then, as DS consumers with a static reference see it too.
      */
-    private MailSender sender() {
-        ServiceTracker<MailSender, MailSender> t = new ServiceTracker<>(context, MailSender.class, null);
+    private TokenService tokens() {
+        return service(TokenService.class);
+    }
+
+    private MailSettings settings() {
+        return service(MailSettings.class);
+    }
+
+    private <S> S service(Class<S> type) {
+        ServiceTracker<S, S> t = new ServiceTracker<>(context, type, null);
         t.open();
         try {
-            MailSender s = t.waitForService(15_000);
-            assertNotNull("MailSender is registered", s);
+            S s = t.waitForService(15_000);
+            assertNotNull(type.getSimpleName() + " is registered", s);
             return s;
         } catch (InterruptedException e) {
             throw new AssertionError(e);
         } finally {
             t.close();
         }
+    }
+
+    private MailSender sender() {
+        return service(MailSender.class);
     }
 
     private PopMailbox mailbox(String id) throws InterruptedException {
@@ -510,14 +547,14 @@ public class MailIT {
 
     /** Get Token, and the administrator signs in at the verification page, as KeycloakProviderIT does. */
     private void getToken(Slot slot, String user) throws Exception {
-        if (tokens.status(slot).state == TokenState.RETRIEVED) {
+        if (tokens().status(slot).state == TokenState.RETRIEVED) {
             return;
         }
-        TokenStatus awaiting = tokens.startRetrieval(slot, PROVIDER, user);
+        TokenStatus awaiting = tokens().startRetrieval(slot, PROVIDER, user);
         DeviceApproval.approve(awaiting.authorization.verificationUriComplete, user, keycloak.password());
         long deadline = System.currentTimeMillis() + 20_000;
-        while (tokens.status(slot).state != TokenState.RETRIEVED) {
-            assertTrue(slot + " retrieved: " + tokens.status(slot), System.currentTimeMillis() < deadline);
+        while (tokens().status(slot).state != TokenState.RETRIEVED) {
+            assertTrue(slot + " retrieved: " + tokens().status(slot), System.currentTimeMillis() < deadline);
             Thread.sleep(100);
         }
     }
