@@ -85,12 +85,19 @@ public final class Failures {
     /** What a POP3 server's {@code -ERR} to a sign-in means (RFC 2449 response codes first). */
     public static MailFailure popAuth(String reply, boolean oauth) {
         String text = reply == null ? "" : reply.toLowerCase(Locale.ROOT);
-        if (text.contains("[in-use]") || text.contains("[sys/temp]")) {
+        if (text.contains("[in-use]") || text.contains("[sys/temp]") || text.contains("[login-delay]")
+                || text.contains("unavailable") || text.contains("too many") || text.contains("try again")
+                || text.contains("temporar")) {
+            // Exchange Online: "-ERR Server Unavailable. 21"; not a verdict on the token, so no forced refresh.
             return MailFailure.SERVER_BUSY;
         }
         if (text.contains("disabled") || text.contains("not enabled") || text.contains("not allowed")) {
             return MailFailure.POP_DISABLED;
         }
+        if (text.contains("[sys/perm]")) {
+            return MailFailure.SERVER_ERROR;
+        }
+        // [AUTH] (RFC 3206), or no response code at all: the credentials.
         return oauth ? MailFailure.TOKEN_REJECTED : MailFailure.BAD_CREDENTIALS;
     }
 

@@ -63,6 +63,8 @@ class FailuresTest {
                 .isEqualTo(MailFailure.BAD_CREDENTIALS);
         assertThat(Failures.popAuth("-ERR [IN-USE] Mailbox locked", true)).isEqualTo(MailFailure.SERVER_BUSY);
         assertThat(Failures.popAuth("-ERR POP3 is disabled for this user", true)).isEqualTo(MailFailure.POP_DISABLED);
+        assertThat(Failures.popAuth("-ERR Server Unavailable. 21", true)).isEqualTo(MailFailure.SERVER_BUSY);
+        assertThat(Failures.popAuth("-ERR [SYS/PERM] mailbox store failed", true)).isEqualTo(MailFailure.SERVER_ERROR);
     }
 
     @Test

@@ -78,8 +78,9 @@ public final class EmlArchive implements MailReceiver, MailArchive {
         synchronized (folderLocks.computeIfAbsent(popId, k -> new Object())) {
             Path folder = folder(popId);
             for (StoredMessage kept : read(folder)) {
-                if (kept.uidl.equals(mail.uidl()) || mail.messageId() != null
-                        && mail.messageId().equals(kept.messageId)) {
+                // The same UIDL and the same Message-ID: the message again after a crash. Neither alone, as
+                // senders reuse Message-IDs (a scanner after a reboot) and another mailbox may reuse a UIDL.
+                if (kept.uidl.equals(mail.uidl()) && java.util.Objects.equals(kept.messageId, mail.messageId())) {
                     log.info("POP " + popId + ": message " + mail.uidl() + " is already kept as " + kept.id + ".");
                     return;
                 }

@@ -184,7 +184,9 @@ final class MailboxCheck {
     }
 
     private AcceptedUidls accepted() throws IOException {
-        return AcceptedUidls.load(acceptedFile(mailFolder, settings.id));
+        String account = settings.authMethod == AuthMethod.OAUTH2 ? settings.account : settings.username;
+        return AcceptedUidls.load(acceptedFile(mailFolder, settings.id),
+                settings.server + ":" + settings.port + " " + account);
     }
 
     /**
@@ -231,7 +233,7 @@ final class MailboxCheck {
         for (MailReceiver receiver : receivers) {
             try {
                 receiver.receive(mail);
-            } catch (Exception | LinkageError e) {
+            } catch (Throwable e) { // NOPMD: whatever a receiver throws, the message stays on the server
                 if (e instanceof InterruptedException) {
                     Thread.currentThread().interrupt();
                 }

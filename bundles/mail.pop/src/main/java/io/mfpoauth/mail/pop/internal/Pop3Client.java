@@ -60,6 +60,10 @@ final class Pop3Client implements Closeable {
      */
     static final int MAX_LISTED = 10_000;
     private static final int MAX_CAPABILITIES = 200;
+    /** More CAPA lines than any server sends: beyond, the reply is refused rather than read for ever. */
+    private static final int MAX_CAPA_LINES = 1_000;
+    /** The time one connection may take at the least (a multi-MB fax over a slow link); plus 10 timeouts. */
+    private static final java.time.Duration CONNECTION_TIME = java.time.Duration.ofMinutes(15);
     /** RFC 1939 allows 70; a little slack for servers that exceed it. */
     private static final int MAX_UIDL = 255;
 
@@ -153,7 +157,7 @@ final class Pop3Client implements Closeable {
     }
 
     private void attach(Socket connected) throws IOException {
-        in = new Pop3Input(connected.getInputStream());
+        in = new Pop3Input(connected.getInputStream(), CONNECTION_TIME.plusSeconds(10L * settings.timeoutSeconds));
         out = new BufferedOutputStream(connected.getOutputStream(), 8 * 1024);
     }
 
@@ -164,7 +168,11 @@ final class Pop3Client implements Closeable {
         if (!capaAnswered) {
             return;
         }
+        int lines = 0;
         for (String line = nextLine(); line != null; line = nextLine()) {
+            if (++lines > MAX_CAPA_LINES) {
+                throw fault(new ProtocolException("its CAPA reply has more than " + MAX_CAPA_LINES + " lines"));
+            }
             String[] words = line.trim().toUpperCase(Locale.ROOT).split("\\s+");
             if (capabilities.size() < MAX_CAPABILITIES) {
                 capabilities.add(words[0]);
@@ -243,8 +251,15 @@ final class Pop3Client implements Closeable {
         reply = readReply();
         if (reply.startsWith("+") && !ok(reply)) {
             // An error challenge (XOAUTH2's and OAUTHBEARER's JSON): acknowledge it, the failure follows.
-            send(mechanism == Sasl.PLAIN ? "*" : Sasl.errorAcknowledgement(mechanism));
-            reply = readReply();
+            String challenge = reply;
+            try {
+                send(mechanism == Sasl.PLAIN ? "*" : Sasl.errorAcknowledgement(mechanism));
+                reply = readReply();
+            } catch (MailException hungUp) {
+                // Some servers hang up instead of answering: the challenge already said the sign-in was refused.
+                reply = "-ERR the server closed the connection after refusing the sign-in: "
+                        + Sasl.readableChallenge(challenge.substring(1).trim());
+            }
         }
         return ok(reply) ? null : scrub(scrub(reply, secret), response);
     }
@@ -289,7 +304,13 @@ final class Pop3Client implements Closeable {
         }
         Map<Integer, T> entries = new LinkedHashMap<>();
         boolean complete = true;
+        int lines = 0;
         for (String line = nextLine(); line != null; line = nextLine()) {
+            if (++lines > 2 * MAX_LISTED) {
+                // The newest MAX_LISTED are kept while reading; a listing twice as long is not a mailbox's.
+                throw fault(new ProtocolException("its " + command + " listing has more than " + 2 * MAX_LISTED
+                        + " lines"));
+            }
             String[] words = line.trim().split(" +");
             T value = null;
             try {

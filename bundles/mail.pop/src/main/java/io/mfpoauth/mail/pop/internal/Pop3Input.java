@@ -17,9 +17,18 @@ final class Pop3Input {
     private final byte[] buffer = new byte[16 * 1024];
     private int pos;
     private int limit;
+    private final long deadline;
+    private final String deadlineText;
 
-    Pop3Input(InputStream in) {
+    /**
+     * @param within how long everything read from this connection may take: each read is bounded by the socket's
+     *        timeout, this bounds them all, so a server that sends one byte just before each timeout cannot hold a
+     *        check (and the mailbox's lock) for ever
+     */
+    Pop3Input(InputStream in, java.time.Duration within) {
         this.in = in;
+        this.deadline = System.nanoTime() + within.toNanos();
+        this.deadlineText = within.toMinutes() + " minutes";
     }
 
     /** One line without its CRLF (a bare LF is accepted too), bytes as ISO-8859-1 characters. */
@@ -122,6 +131,10 @@ final class Pop3Input {
     }
 
     private boolean fill() throws IOException {
+        if (System.nanoTime() - deadline > 0) {
+            throw new java.net.SocketTimeoutException("the server took more than " + deadlineText
+                    + " for one connection");
+        }
         int n = in.read(buffer, 0, buffer.length);
         if (n < 0) {
             return false;

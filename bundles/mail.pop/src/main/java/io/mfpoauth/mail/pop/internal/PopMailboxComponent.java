@@ -278,9 +278,8 @@ public final class PopMailboxComponent implements PopMailbox {
     private void scheduledCheck() {
         try {
             poll();
-        } catch (RuntimeException e) {
-            // Thrown out of here it would end the schedule: log it, the next interval tries again.
-            log.warn("POP " + id() + ": the check failed unexpectedly: " + e);
+        } catch (Throwable e) { // NOPMD: anything thrown out of here would end the schedule for good
+            log.warn("POP " + id() + ": the check failed unexpectedly; the next interval tries again: " + e);
         }
     }
 

@@ -90,17 +90,19 @@ class EmlArchiveTest {
     }
 
     @Test
-    void aMessageOfferedAgainIsNotKeptTwice() throws IOException {
+    void aMessageOfferedAgainIsNotKeptTwiceButAReusedMessageIdIsAnotherMessage() throws IOException {
         EmlArchive archive = new EmlArchive(data, log);
         archive.receive(mail("fax", "u1", "<1@x>", "First", "one\r\n"));
 
+        // Offered again after a crash between keeping it and deleting it on the server: same UIDL and Message-ID.
         archive.receive(mail("fax", "u1", "<1@x>", "First", "one\r\n"));
-        // The same message under a new UIDL (moved on the server): its Message-ID gives it away.
-        archive.receive(mail("fax", "u9", "<1@x>", "First", "one\r\n"));
-
         assertThat(archive.messages("fax")).hasSize(1);
+
+        // A scanner that restarted reuses its Message-IDs: another message, which must not be lost.
+        archive.receive(mail("fax", "u9", "<1@x>", "Second", "two\r\n"));
+        assertThat(archive.messages("fax")).hasSize(2);
         try (var files = Files.list(data.resolve("pop-fax"))) {
-            assertThat(files.filter(p -> p.toString().endsWith(".eml"))).hasSize(1);
+            assertThat(files.filter(p -> p.toString().endsWith(".eml"))).hasSize(2);
         }
     }
 

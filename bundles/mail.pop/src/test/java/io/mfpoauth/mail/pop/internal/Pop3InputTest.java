@@ -16,6 +16,8 @@ import org.junit.jupiter.params.ParameterizedTest;
 import org.junit.jupiter.params.provider.ValueSource;
 
 class Pop3InputTest {
+    private static final java.time.Duration MINUTE = java.time.Duration.ofMinutes(1);
+
 
     /** Delivers at most {@code chunk} bytes a read, so every split of a line end or a dot is met. */
     private static InputStream chunked(String text, int chunk) {
@@ -28,7 +30,7 @@ class Pop3InputTest {
     }
 
     private static String body(String wire, int chunk) throws IOException {
-        Pop3Input in = new Pop3Input(chunked(wire, chunk));
+        Pop3Input in = new Pop3Input(chunked(wire, chunk), MINUTE);
         ByteArrayOutputStream out = new ByteArrayOutputStream();
         long n = in.copyBody(out, 1000);
         assertThat(n).isEqualTo(out.size());
@@ -57,7 +59,7 @@ class Pop3InputTest {
     @ParameterizedTest
     @ValueSource(ints = {1, 7, 4096})
     void aMessageOverTheLimitIsRefused(int chunk) {
-        Pop3Input in = new Pop3Input(chunked("x".repeat(2000) + "\r\n.\r\n", chunk));
+        Pop3Input in = new Pop3Input(chunked("x".repeat(2000) + "\r\n.\r\n", chunk), MINUTE);
         assertThatThrownBy(() -> in.copyBody(OutputStreamSink.INSTANCE, 1000))
                 .isInstanceOf(ProtocolException.class).hasMessageContaining("larger than 1000 bytes");
     }
@@ -65,14 +67,14 @@ class Pop3InputTest {
     @ParameterizedTest
     @ValueSource(ints = {1, 4096})
     void aClosedConnectionDuringABodyIsAnError(int chunk) {
-        Pop3Input in = new Pop3Input(chunked("half a message\r\n", chunk));
+        Pop3Input in = new Pop3Input(chunked("half a message\r\n", chunk), MINUTE);
         assertThatThrownBy(() -> in.copyBody(OutputStreamSink.INSTANCE, 1000)).isInstanceOf(EOFException.class);
     }
 
     @ParameterizedTest
     @ValueSource(ints = {1, 3, 4096})
     void linesAreBounded(int chunk) throws IOException {
-        Pop3Input in = new Pop3Input(chunked("+OK " + "x".repeat(6) + "\r\n+OK " + "y".repeat(7) + "\r\n", chunk));
+        Pop3Input in = new Pop3Input(chunked("+OK " + "x".repeat(6) + "\r\n+OK " + "y".repeat(7) + "\r\n", chunk), MINUTE);
         assertThat(in.readLine(10)).isEqualTo("+OK xxxxxx");
         assertThatThrownBy(() -> in.readLine(10)).isInstanceOf(ProtocolException.class)
                 .hasMessageContaining("longer than 10 bytes");
@@ -89,5 +91,25 @@ class Pop3InputTest {
         @Override
         public void write(byte[] b, int off, int len) {
         }
+    }
+
+    @org.junit.jupiter.api.Test
+    void aServerThatTricklesIsStoppedAtTheConnectionsDeadline() {
+        // Every read returns one byte at once: no socket timeout ever fires, the deadline does.
+        java.io.InputStream endless = new java.io.InputStream() {
+            @Override
+            public int read() {
+                return 'x';
+            }
+
+            @Override
+            public int read(byte[] b, int off, int len) {
+                b[off] = 'x';
+                return 1;
+            }
+        };
+        Pop3Input in = new Pop3Input(endless, java.time.Duration.ofMillis(200));
+        org.assertj.core.api.Assertions.assertThatThrownBy(() -> in.copyBody(new ByteArrayOutputStream(), Long.MAX_VALUE))
+                .isInstanceOf(java.net.SocketTimeoutException.class).hasMessageContaining("for one connection");
     }
 }

@@ -445,7 +445,19 @@ class PopMailboxTest {
         server.remove("m1");
         mailbox.poll();
 
-        assertThat(Files.readAllLines(MailboxCheck.acceptedFile(data, "fax"))).containsExactly("m2");
+        List<String> accepted = Files.readAllLines(MailboxCheck.acceptedFile(data, "fax"));
+        assertThat(accepted).hasSize(2).endsWith("m2");
+        assertThat(accepted.get(0)).startsWith("# mailbox ");
+    }
+
+    @Test
+    void theAcceptedUidlsOfAnotherMailboxAreNotTrusted() throws IOException {
+        Path file = MailboxCheck.acceptedFile(data, "fax");
+        Files.createDirectories(file.getParent());
+        AcceptedUidls.load(file, "pop.a.example:995 fax@a.example").add("00000001");
+        assertThat(AcceptedUidls.load(file, "pop.a.example:995 fax@a.example").contains("00000001")).isTrue();
+        // The setting now points at another mailbox, which has its own message 00000001: it is not taken as seen.
+        assertThat(AcceptedUidls.load(file, "pop.b.example:995 fax@b.example").contains("00000001")).isFalse();
     }
 
     @Test
