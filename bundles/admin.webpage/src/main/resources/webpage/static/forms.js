@@ -2,6 +2,7 @@
 // "<prefix>-<field>" and "<prefix>-<field>-error" that browser tests and 400 answers ({"field"}) use.
 import { el, setText, setLiteral } from './dom.js';
 import { t } from './i18n.js';
+import { changedEntries } from './changes.js';
 
 /**
  * Field: { name, label (i18n key), type: 'text'|'number'|'email'|'password'|'select'|'checkbox'|'textarea'|'list',
@@ -12,6 +13,8 @@ export function buildForm(prefix, fields, values = {}, options = {}) {
   const inputs = new Map();
   const rows = new Map();
   let dirty = false;
+  // The body as the form was filled (or last saved): getValues({ changedOnly: true }) sends only what differs.
+  let initial = {};
   const form = el('form', { id: prefix + '-form', class: 'settings', novalidate: true, autocomplete: 'off' });
   form.addEventListener('submit', (event) => event.preventDefault());
   const formError = el('p', { id: prefix + '-form-error', class: 'field-error', role: 'alert', hidden: true });
@@ -62,10 +65,14 @@ export function buildForm(prefix, fields, values = {}, options = {}) {
       else input.value = value === undefined || value === null ? (field.defaultValue ?? '') : String(value);
     }
     dirty = false;
+    initial = getValues();
   }
 
-  /** The body for PUT: numbers as numbers, an empty password left out (the stored one is kept). */
-  function getValues() {
+  /**
+   * The body for PUT: numbers as numbers, an empty password left out (the stored one is kept). With
+   * { changedOnly: true } only the fields changed since the form was filled or saved.
+   */
+  function getValues(options = {}) {
     const body = {};
     for (const field of fields) {
       if (field.send === false) continue;
@@ -78,7 +85,7 @@ export function buildForm(prefix, fields, values = {}, options = {}) {
       } else if (field.type === 'select') body[field.name] = input.value === '' ? null : input.value;
       else body[field.name] = input.value.trim();
     }
-    return body;
+    return options.changedOnly ? changedEntries(body, initial) : body;
   }
 
   /** Shows message under the named field (a 400's {"field","message"}); an unknown field under the form. */
@@ -139,6 +146,8 @@ export function buildForm(prefix, fields, values = {}, options = {}) {
     clearErrors,
     isDirty: () => dirty,
     markDirty: () => { dirty = true; },
+    // After a successful save: what is in the form now is what is stored.
+    markSaved: () => { initial = getValues(); dirty = false; },
     refreshGroups: () => options.groups && showGroups(options.groups),
   };
 }

@@ -2,6 +2,7 @@
 import { api, seg } from './api.js';
 import { el, showResult, hideResult, errorText, confirmDialog } from './dom.js';
 import { buildForm, buttons } from './forms.js';
+import { typedScopes } from './changes.js';
 import { t } from './i18n.js';
 
 // The providers this firmware ships as bundles, with the settings each takes (README "Providers in the image").
@@ -83,8 +84,11 @@ export async function providerView(container, id) {
     container.appendChild(el('p', { id: 'provider-readonly', i18n: 'provider.readonly' }));
     return undefined;
   }
+  // The list gives a configured provider's stored settings (never its secret): the form shows them.
   const scopes = provider.scopes || {};
+  let shownScopes = { smtp: scopes.smtp || '', pop3: scopes.pop3 || '' };
   const form = buildForm('provider', fields, { ...provider, 'scopes-smtp': scopes.smtp, 'scopes-pop3': scopes.pop3 });
+  const scopeValues = () => ({ smtp: form.input('scopes-smtp').value.trim(), pop3: form.input('scopes-pop3').value.trim() });
   const result = el('div', { id: 'provider-result', class: 'result', role: 'status', hidden: true });
   const save = el('button', { type: 'submit', id: 'provider-save', class: 'primary', i18n: 'common.save' });
   const row = buttons(save);
@@ -104,20 +108,22 @@ export async function providerView(container, id) {
   form.form.appendChild(result);
   form.form.addEventListener('submit', async () => {
     form.clearErrors();
-    const values = form.getValues();
+    // Only what was changed: a PUT keeps every field left out, and a blank one would delete it.
+    const values = form.getValues({ changedOnly: true });
     const target = isNew ? form.input('id').value.trim() : id;
     if (isNew && !/^[a-z0-9-]{1,32}$/.test(target)) {
       form.showError('id', t('provider.idHint'));
       return;
     }
-    const body = generic
-      ? { type: 'oidc', ...values, scopes: { smtp: form.input('scopes-smtp').value.trim(), pop3: form.input('scopes-pop3').value.trim() } }
-      : values;
+    const scopes = generic ? typedScopes(scopeValues(), shownScopes) : null;
+    const body = generic ? { type: 'oidc', ...values, ...(scopes ? { scopes } : {}) } : values;
     showResult(result, 'busy', el('span', { i18n: 'common.working' }));
     try {
       await api.put('/providers/' + seg(target), body);
       showResult(result, 'ok', el('span', { i18n: 'common.saved' }));
       if (form.input('clientSecret')) form.input('clientSecret').value = ''; // write-only: never shown back
+      form.markSaved();
+      if (generic) shownScopes = scopeValues();
       if (isNew) location.hash = '#/providers/' + encodeURIComponent(target);
     } catch (e) {
       if (e.status === 401) return;

@@ -5,6 +5,8 @@ import java.nio.charset.StandardCharsets;
 import java.security.MessageDigest;
 import java.security.SecureRandom;
 import java.util.Base64;
+import java.util.List;
+import java.util.concurrent.CopyOnWriteArrayList;
 import java.util.concurrent.TimeUnit;
 import java.util.function.LongSupplier;
 
@@ -37,6 +39,8 @@ public final class AdminSecurity {
     private final Sessions sessions;
     private final LoginThrottle throttle = new LoginThrottle();
     private final LongSupplier nanoClock;
+    /** Told when sessions end before their time (the event streams of those sessions then end at once). */
+    private final List<Runnable> sessionsEnded = new CopyOnWriteArrayList<>();
 
     @Activate
     public AdminSecurity(AdminRestConfig config, BundleContext context,
@@ -115,7 +119,20 @@ public final class AdminSecurity {
     void logout(Admin admin) {
         if (admin.session() != null) {
             sessions.end(admin.session().id());
+            sessionsEnded.forEach(Runnable::run);
         }
+    }
+
+    /**
+     * {@code listener} runs when a log-out or a password change ends sessions, on the request's thread: it must not
+     * wait.
+     */
+    void addSessionsEndedListener(Runnable listener) {
+        sessionsEnded.add(listener);
+    }
+
+    void removeSessionsEndedListener(Runnable listener) {
+        sessionsEnded.remove(listener);
     }
 
     /** Whether the administrator of a long request (an event stream) is still signed in. */
@@ -136,14 +153,14 @@ public final class AdminSecurity {
             throw ApiException.badRequest("new", "must be " + AdminAccount.MIN_LENGTH + " to "
                     + AdminAccount.MAX_LENGTH + " characters long");
         }
-        waitIfThrottled(request);
+        reserveAttempt(request);
         if (!account.verify(current)) {
-            throttle.failed(request.address(), nanoClock.getAsLong());
             throw ApiException.badRequest("current", "is not the current password");
         }
         throttle.succeeded(request.address());
         account.change(next);
         sessions.endAllBut(admin.session() == null ? null : admin.session().id());
+        sessionsEnded.forEach(Runnable::run);
     }
 
     /** The {@code Set-Cookie} value that starts a session in the browser ({@code Secure} over HTTPS). */
@@ -157,7 +174,7 @@ public final class AdminSecurity {
     }
 
     private void checkPassword(Credentials request, String user, String password) throws ApiException {
-        waitIfThrottled(request);
+        reserveAttempt(request);
         // Both checks always run, so a wrong user name takes as long as a wrong password.
         boolean userMatches = MessageDigest.isEqual(PasswordHash.utf8(user), PasswordHash.utf8(AdminAccount.USER));
         boolean passwordMatches = account.verify(password);
@@ -165,12 +182,12 @@ public final class AdminSecurity {
             throttle.succeeded(request.address());
             return;
         }
-        throttle.failed(request.address(), nanoClock.getAsLong());
         throw unauthorized(request);
     }
 
-    private void waitIfThrottled(Credentials request) throws ApiException {
-        long wait = throttle.waitMillis(request.address(), nanoClock.getAsLong());
+    /** 429 while the address must wait; else the attempt counts as failed until the password proves right. */
+    private void reserveAttempt(Credentials request) throws ApiException {
+        long wait = throttle.reserve(request.address(), nanoClock.getAsLong());
         if (wait > 0) {
             throw ApiException.of(429, "too_many_attempts", "Too many wrong passwords: try again later")
                     .header("Retry-After", Long.toString((wait + 999) / 1000));

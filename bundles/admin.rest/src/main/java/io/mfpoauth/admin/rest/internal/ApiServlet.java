@@ -112,19 +112,26 @@ public final class ApiServlet extends HttpServlet implements Backends {
             }
             Responses.write(response, match.handler().handle(new Call(request, match.parameters(), credentials, admin)));
         } catch (ApiException refusal) {
-            if (request.getContentLengthLong() != 0 || request.getHeader("Transfer-Encoding") != null) {
+            if (hasBody(request)) {
                 // Refused before its body was read: the server drops the connection rather than read a stranger's
                 // body, so say so, or a client would send its next request on a connection that is gone.
                 response.setHeader("Connection", "close");
             }
             Responses.write(response, refusal);
-        } catch (IOException | RuntimeException e) {
+        } catch (Throwable e) {
+            // An Error too (an OutOfMemoryError of one request): the client still gets the JSON 500 with the
+            // security headers rather than the container's error page.
             logger.error("{} {} failed: {}", request.getMethod(), request.getRequestURI(), e.toString(), e);
             if (!response.isCommitted()) {
                 response.resetBuffer(); // not reset(): the security headers stay
                 Responses.write(response, ApiException.of(500, "internal", "The request failed on the device"));
             }
         }
+    }
+
+    /** Whether the client sends a body: a length over 0 (-1 is "none declared"), or a chunked one. */
+    static boolean hasBody(HttpServletRequest request) {
+        return request.getContentLengthLong() > 0 || request.getHeader("Transfer-Encoding") != null;
     }
 
     @Override

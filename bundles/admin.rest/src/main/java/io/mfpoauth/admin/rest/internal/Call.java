@@ -21,7 +21,12 @@ record Call(HttpServletRequest request, Map<String, String> parameters, Credenti
 
     /** The JSON object in the body: 415 when not JSON, 413 over 64 KiB, 400 when it does not parse. */
     ObjectNode json() throws ApiException, IOException {
+        return json(Bodies.JSON_LIMIT);
+    }
+
+    /** The same with a smaller cap (the routes anybody may call: their bodies are tiny). */
+    ObjectNode json(long limit) throws ApiException, IOException {
         Bodies.requireType(request.getContentType(), Bodies.JSON);
-        return Json.parseObject(Bodies.read(request.getInputStream(), request.getContentLengthLong(), Bodies.JSON_LIMIT));
+        return Json.parseObject(Bodies.read(request.getInputStream(), request.getContentLengthLong(), limit));
     }
 }

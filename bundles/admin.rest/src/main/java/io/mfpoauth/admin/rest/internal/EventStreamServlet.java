@@ -3,6 +3,7 @@ package io.mfpoauth.admin.rest.internal;
 import java.io.IOException;
 import java.nio.charset.StandardCharsets;
 import java.util.concurrent.Executors;
+import java.util.concurrent.RejectedExecutionException;
 import java.util.concurrent.ScheduledExecutorService;
 import java.util.concurrent.TimeUnit;
 
@@ -47,6 +48,7 @@ public final class EventStreamServlet extends HttpServlet implements EventHandle
     private final transient Logger logger;
     private final transient EventStreams streams;
     private final transient ScheduledExecutorService writer;
+    private final transient Runnable sessionsEnded = this::dropSignedOut;
 
     @Activate
     public EventStreamServlet(AdminRestConfig config, @Reference AdminSecurity security,
@@ -60,12 +62,23 @@ public final class EventStreamServlet extends HttpServlet implements EventHandle
             return thread;
         });
         writer.scheduleAtFixedRate(streams::keepAlive, KEEP_ALIVE_SECONDS, KEEP_ALIVE_SECONDS, TimeUnit.SECONDS);
+        security.addSessionsEndedListener(sessionsEnded);
     }
 
     @Deactivate
     void deactivate() {
+        security.removeSessionsEndedListener(sessionsEnded);
         streams.closeAll();
         writer.shutdownNow();
+    }
+
+    /** A log-out or password change ended sessions: their streams end now, on the writer thread. */
+    private void dropSignedOut() {
+        try {
+            writer.execute(streams::dropSignedOut);
+        } catch (RejectedExecutionException e) {
+            // Stopping: every stream is closed anyway.
+        }
     }
 
     /** Called by EventAdmin: queues the status on every stream and returns at once. */
@@ -101,7 +114,11 @@ public final class EventStreamServlet extends HttpServlet implements EventHandle
             async.setTimeout(0);
             stream = new EventStream(async, response.getOutputStream(), writer, () -> security.stillSignedIn(admin),
                     streams::remove);
-            streams.open(stream);
+            if (!streams.open(stream)) {
+                // The component stopped while this request was starting: end it rather than outlive it.
+                stream.close();
+                return;
+            }
             stream.start();
             stream.offer(OPENED);
         } catch (IOException | RuntimeException e) {

@@ -29,14 +29,16 @@ final class EventStreams {
 
     private final Semaphore permits;
     private final Set<Stream> open = ConcurrentHashMap.newKeySet();
+    /** Set by {@link #closeAll}: a request that was starting a stream meanwhile must not outlive the component. */
+    private volatile boolean closed;
 
     EventStreams(int max) {
         this.permits = new Semaphore(max);
     }
 
-    /** Takes a place for a new stream; false when the most are open already. */
+    /** Takes a place for a new stream; false when the most are open already, or the streams were closed. */
     boolean reserve() {
-        return permits.tryAcquire();
+        return !closed && permits.tryAcquire();
     }
 
     /** Gives back a place taken with {@link #reserve} that was not used. */
@@ -44,9 +46,18 @@ final class EventStreams {
         permits.release();
     }
 
-    /** A stream that took its place with {@link #reserve}. */
-    void open(Stream stream) {
+    /**
+     * A stream that took its place with {@link #reserve}; false (its place given back) when {@link #closeAll} came
+     * first: the caller then closes it. Added before {@code closed} is read, so a {@link #closeAll} running at the
+     * same time either sees it or is seen by it.
+     */
+    boolean open(Stream stream) {
         open.add(stream);
+        if (closed) {
+            remove(stream);
+            return false;
+        }
+        return true;
     }
 
     /** Forgets a stream that ended, giving its place back. */
@@ -74,8 +85,18 @@ final class EventStreams {
         }
     }
 
-    /** Ends every stream (the component stops). */
+    /** Drops the streams whose session ended (a log-out, a password change), without waiting for the keep-alive. */
+    void dropSignedOut() {
+        for (Stream stream : open) {
+            if (!stream.signedIn()) {
+                drop(stream);
+            }
+        }
+    }
+
+    /** Ends every stream, and every one opened from now on (the component stops). */
     void closeAll() {
+        closed = true;
         open.forEach(this::drop);
     }
 

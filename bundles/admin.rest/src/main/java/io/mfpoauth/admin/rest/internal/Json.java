@@ -8,6 +8,7 @@ import java.util.function.Function;
 import java.util.function.Predicate;
 
 import com.fasterxml.jackson.core.JsonFactory;
+import com.fasterxml.jackson.core.JsonLocation;
 import com.fasterxml.jackson.core.JsonProcessingException;
 import com.fasterxml.jackson.core.StreamReadConstraints;
 import com.fasterxml.jackson.core.StreamReadFeature;
@@ -84,7 +85,7 @@ final class Json {
         try {
             node = MAPPER.readTree(body);
         } catch (JsonProcessingException e) {
-            throw ApiException.badRequest(null, "The body is not valid JSON: " + e.getOriginalMessage());
+            throw notValid(e);
         } catch (IOException e) {
             throw ApiException.badRequest(null, "The body cannot be read");
         }
@@ -92,6 +93,19 @@ final class Json {
             throw ApiException.badRequest(null, "The body must be a JSON object");
         }
         return (ObjectNode) node;
+    }
+
+    /**
+     * 400 for a body that does not parse, saying where but not what: Jackson's own message quotes the text it
+     * choked on, which may be the password just typed ({@code Unrecognized token 'hunter2'}).
+     */
+    static ApiException notValid(JsonProcessingException e) {
+        JsonLocation at = e.getLocation();
+        if (at == null || at.getLineNr() < 1) {
+            return ApiException.badRequest(null, "The body is not valid JSON");
+        }
+        return ApiException.badRequest(null, "The body is not valid JSON at line " + at.getLineNr() + ", column "
+                + at.getColumnNr());
     }
 
     /** A string field: null when absent or null; 400 naming it when it is not a string. */

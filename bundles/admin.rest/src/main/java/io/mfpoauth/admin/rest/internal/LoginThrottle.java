@@ -8,7 +8,9 @@ import java.util.concurrent.TimeUnit;
  * Slows down password guessing per client address: after {@value #FREE_FAILURES} wrong passwords, each further
  * attempt must wait 1 s after the last failure, doubling with every failure up to 5 minutes. A waiting client is
  * answered at once (429 with Retry-After): no request thread ever sleeps. A right password forgets the address.
- * Times come from a monotonic clock (nanoseconds).
+ * An attempt is counted as a failure when it starts ({@link #reserve}), in the same step that checks the wait, and
+ * forgotten only if the password was right: parallel requests cannot all pass the check while the slow password
+ * hash of the first is still running. Times come from a monotonic clock (nanoseconds).
  */
 final class LoginThrottle {
     static final int FREE_FAILURES = 5;
@@ -37,6 +39,18 @@ final class LoginThrottle {
         }
         long elapsed = TimeUnit.NANOSECONDS.toMillis(nowNanos - known.lastNanos);
         return Math.max(0, delayMillis(known.count) - elapsed);
+    }
+
+    /**
+     * Takes an attempt for {@code address}: the milliseconds it must still wait (nothing counted), or 0 when it may
+     * try now, and then the attempt already counts as a failure until {@link #succeeded} says otherwise.
+     */
+    synchronized long reserve(String address, long nowNanos) {
+        long wait = waitMillis(address, nowNanos);
+        if (wait == 0) {
+            failed(address, nowNanos);
+        }
+        return wait;
     }
 
     /** A wrong password from {@code address}. */

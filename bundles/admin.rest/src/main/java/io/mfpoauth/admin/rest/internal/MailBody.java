@@ -36,6 +36,15 @@ final class MailBody implements Closeable {
             .streamReadConstraints(StreamReadConstraints.builder().maxNestingDepth(8).maxStringLength(1 << 20).build())
             .enable(StreamReadFeature.STRICT_DUPLICATE_DETECTION).build();
 
+    /**
+     * Recipients (to and cc together), each address's length (RFC 5321: 64 + 1 + 255) and attachments: a message
+     * from a printer needs far fewer, and each list is held in memory as it is read, so an endless one is refused
+     * while it arrives rather than after it filled the heap.
+     */
+    static final int MAX_RECIPIENTS = 100;
+    static final int MAX_ADDRESS_LENGTH = 320;
+    static final int MAX_ATTACHMENTS = 20;
+
     private final OutgoingMail mail;
     private final List<Path> files;
 
@@ -59,13 +68,14 @@ final class MailBody implements Closeable {
         boolean done = false;
         try (JsonParser parser = FACTORY.createParser(in)) {
             OutgoingMail.Builder builder = OutgoingMail.builder();
+            int[] recipients = { 0 }; // to and cc together
             expect(parser.nextToken() == JsonToken.START_OBJECT, null, "The body must be a JSON object");
             while (parser.nextToken() == JsonToken.FIELD_NAME) {
                 String field = parser.currentName();
                 JsonToken value = parser.nextToken();
                 switch (field) {
-                    case "to" -> builder.to(strings(parser, value, "to"));
-                    case "cc" -> builder.cc(strings(parser, value, "cc"));
+                    case "to" -> builder.to(addresses(parser, value, "to", recipients));
+                    case "cc" -> builder.cc(addresses(parser, value, "cc", recipients));
                     case "subject" -> builder.subject(text(parser, value, "subject"));
                     case "text" -> builder.text(text(parser, value, "text"));
                     case "attachments" -> attachments(parser, value, folder, files, builder);
@@ -83,7 +93,7 @@ final class MailBody implements Closeable {
             done = true;
             return new MailBody(mail, files);
         } catch (JsonProcessingException e) {
-            throw ApiException.badRequest(null, "The body is not valid JSON: " + e.getOriginalMessage());
+            throw Json.notValid(e);
         } finally {
             if (!done) {
                 delete(files);
@@ -99,6 +109,7 @@ final class MailBody implements Closeable {
         expect(value == JsonToken.START_ARRAY, "attachments", "must be a list");
         int index = 0;
         while (parser.nextToken() != JsonToken.END_ARRAY) {
+            expect(index < MAX_ATTACHMENTS, "attachments", "must hold at most " + MAX_ATTACHMENTS + " attachments");
             String at = "attachments[" + index + "]";
             expect(parser.currentToken() == JsonToken.START_OBJECT, at, "must be an object");
             String name = null;
@@ -149,15 +160,21 @@ final class MailBody implements Closeable {
         return parser.getText();
     }
 
-    private static String[] strings(JsonParser parser, JsonToken token, String field) throws ApiException, IOException {
+    /** A list of addresses; {@code counted} holds the recipients of the lists read so far (to and cc share it). */
+    private static String[] addresses(JsonParser parser, JsonToken token, String field, int[] counted)
+            throws ApiException, IOException {
         if (token == JsonToken.VALUE_NULL) {
             return new String[0];
         }
         expect(token == JsonToken.START_ARRAY, field, "must be a list of addresses");
         List<String> values = new ArrayList<>();
         while (parser.nextToken() != JsonToken.END_ARRAY) {
-            expect(parser.currentToken() == JsonToken.VALUE_STRING, field + "[" + values.size() + "]",
-                    "must be a string");
+            String at = field + "[" + values.size() + "]";
+            expect(parser.currentToken() == JsonToken.VALUE_STRING, at, "must be a string");
+            expect(++counted[0] <= MAX_RECIPIENTS, field, "to and cc together must hold at most " + MAX_RECIPIENTS
+                    + " addresses");
+            expect(parser.getTextLength() <= MAX_ADDRESS_LENGTH, at, "must be at most " + MAX_ADDRESS_LENGTH
+                    + " characters long");
             values.add(parser.getText());
         }
         return values.toArray(String[]::new);

@@ -27,14 +27,22 @@ final class ProviderApi {
                 .add("DELETE", "/providers/{id}", this::delete);
     }
 
-    /** {@code [{"id","name","flows","hosts","configurable"}]}, by id; configurable = a generic provider. */
+    /**
+     * {@code [{"id","name","flows","hosts","configurable"}]} with the stored settings of a configured one, by id;
+     * configurable = a generic provider.
+     */
     private ArrayNode list() throws IOException {
         Map<String, ObjectNode> byId = new TreeMap<>();
-        Map<String, ProviderConfigs.Listed> generic = configs().generic();
+        ProviderConfigs configs = configs();
+        Map<String, ProviderConfigs.Listed> generic = configs.generic();
         for (ProviderDTO provider : backends.tokens().providers()) {
             boolean configurable = ProviderConfigs.GENERIC_BUNDLE.equals(provider.bundle)
                     || generic.containsKey(provider.id);
-            byId.put(provider.id, Views.provider(provider.id, provider.name, provider.flows, provider.hosts, configurable));
+            ProviderConfigs.Listed stored = generic.get(provider.id);
+            ProviderConfigs.Settings settings = stored != null ? stored.settings()
+                    : configs.bundledSettings(provider.id);
+            byId.put(provider.id, Views.provider(provider.id, provider.name, provider.flows, provider.hosts,
+                    configurable, settings));
         }
         generic.forEach((id, listed) -> byId.computeIfAbsent(id, k -> view(listed, true)));
         ArrayNode array = Json.array();
@@ -76,7 +84,7 @@ final class ProviderApi {
             ProviderDTO installed = installed(id);
             return Reply.ok(installed == null ? view(listed, false)
                     : Views.provider(id, installed.name, installed.flows,
-                            listed.hosts() == null ? installed.hosts : listed.hosts(), false));
+                            listed.hosts() == null ? installed.hosts : listed.hosts(), false, listed.settings()));
         }
         ProviderDTO installed = installed(id);
         boolean configured = configs.generic().containsKey(id);
@@ -115,6 +123,7 @@ final class ProviderApi {
     }
 
     private static ObjectNode view(ProviderConfigs.Listed listed, boolean configurable) {
-        return Views.provider(listed.id(), listed.name(), listed.flows(), listed.hosts(), configurable);
+        return Views.provider(listed.id(), listed.name(), listed.flows(), listed.hosts(), configurable,
+                listed.settings());
     }
 }

@@ -38,15 +38,39 @@ final class ProviderConfigs {
     static final Pattern ID = Pattern.compile("[a-z0-9-]{1,32}");
     private static final Pattern TENANT = Pattern.compile("[A-Za-z0-9.-]{1,100}");
     private static final Pattern HOST = Pattern.compile("[A-Za-z0-9.-]{1,253}");
+    /** A literal IPv4 loopback address ({@code 127.attacker.example} is a name anybody can register). */
+    private static final Pattern LOOPBACK_IPV4 = Pattern.compile("^127(\\.\\d{1,3}){3}$");
     private static final String SECRET = ".clientSecret";
     /** Where ConfigAdmin binds a configuration: "?" lets whichever bundle registers the PID have it. */
     private static final String ANY_LOCATION = "?";
 
-    /** A configured provider as the list shows it. */
-    record Listed(String id, String name, List<Flow> flows, List<String> hosts) {
+    /** A configured provider as the list shows it; {@code settings} null when it has no stored configuration. */
+    record Listed(String id, String name, List<Flow> flows, List<String> hosts, Settings settings) {
     }
 
-    /** A bundled provider: its PID, the properties the API may change, its name and flow before it is installed. */
+    /**
+     * The stored settings the page shows back in its form, so that saving the form does not blank them: never the
+     * client secret (it is write-only). A field not stored is null.
+     */
+    record Settings(String issuer, String clientId, String tenant, String authority, String smtpScopes,
+            String pop3Scopes) {
+
+        static Settings of(Dictionary<String, Object> properties) {
+            return new Settings(string(properties, "issuer"), string(properties, "clientId"),
+                    string(properties, "tenant"), string(properties, "authority"), string(properties, "smtpScopes"),
+                    string(properties, "pop3Scopes"));
+        }
+
+        private static String string(Dictionary<String, Object> properties, String key) {
+            return properties.get(key) instanceof String text ? text : null;
+        }
+    }
+
+    /**
+     * A bundled provider: its PID, the properties the API may change, its name and flow before it is installed.
+     * {@code clientId} is the one field each needs: a blank one is refused rather than taken as "delete" (tenant and
+     * authority fall back to their defaults when removed, so a blank one removes them).
+     */
     private record Bundled(String pid, List<String> fields, String name, Flow flow) {
     }
 
@@ -55,6 +79,8 @@ final class ProviderConfigs {
                     "Microsoft 365 / Exchange Online", Flow.DEVICE_CODE),
             GOOGLE, new Bundled("io.mfpoauth.provider.google", List.of("clientId", "clientSecret"),
                     "Google (Gmail, Workspace)", Flow.AUTHORIZATION_CODE));
+    /** Fields without which a provider cannot work: a blank value is a mistake, not a wish to delete. */
+    private static final List<String> REQUIRED = List.of("clientId");
 
     private final ConfigurationAdmin configurationAdmin;
 
@@ -88,7 +114,12 @@ final class ProviderConfigs {
         Dictionary<String, Object> properties = copy(configuration == null ? null : configuration.getProperties());
         properties.put("provider.id", id);
         setText(properties, body, "name", "name");
+        // The issuer may be left out only by a provider whose endpoints its configuration file names.
+        if (blank((String) properties.get("tokenEndpoint"))) {
+            requireNotBlank(body, "issuer");
+        }
         setText(properties, body, "issuer", "issuer");
+        requireNotBlank(body, "clientId");
         setText(properties, body, "clientId", "clientId");
         setSecret(properties, body);
         JsonNode scopes = body.get("scopes");
@@ -127,7 +158,12 @@ final class ProviderConfigs {
             switch (field) {
                 case "clientSecret" -> setSecret(properties, body);
                 case "hosts" -> setHosts(properties, body);
-                default -> setText(properties, body, field, field);
+                default -> {
+                    if (REQUIRED.contains(field)) {
+                        requireNotBlank(body, field);
+                    }
+                    setText(properties, body, field, field);
+                }
             }
         }
         String tenant = (String) properties.get("tenant");
@@ -141,13 +177,24 @@ final class ProviderConfigs {
         configuration.update(properties);
         Object hosts = properties.get("hosts");
         return new Listed(id, bundled.name, List.of(bundled.flow),
-                hosts instanceof String[] list ? List.of(list) : null);
+                hosts instanceof String[] list ? List.of(list) : null, Settings.of(properties));
     }
 
     /** The name and flow a bundled provider shows before its bundle is installed. */
     static Listed bundledDefaults(String id) {
         Bundled bundled = BUNDLED.get(id);
-        return new Listed(id, bundled.name, List.of(bundled.flow), List.of());
+        return new Listed(id, bundled.name, List.of(bundled.flow), List.of(), null);
+    }
+
+    /** A bundled provider's stored settings; null when it has no configuration (none is made by asking). */
+    Settings bundledSettings(String id) throws IOException {
+        Bundled bundled = BUNDLED.get(id);
+        if (bundled == null) {
+            return null;
+        }
+        List<Configuration> found = list("(service.pid=" + bundled.pid + ")");
+        Dictionary<String, Object> properties = found.isEmpty() ? null : found.get(0).getProperties();
+        return properties == null ? null : Settings.of(properties);
     }
 
     /** Deletes the generic provider {@code id}; false when there is none. */
@@ -180,7 +227,7 @@ final class ProviderConfigs {
         Object hosts = properties.get("hosts");
         Flow flow = "authorization_code".equals(properties.get("flow")) ? Flow.AUTHORIZATION_CODE : Flow.DEVICE_CODE;
         return new Listed(id, name instanceof String text && !text.isBlank() ? text : id, List.of(flow),
-                hosts instanceof String[] list ? List.of(list) : List.of());
+                hosts instanceof String[] list ? List.of(list) : List.of(), Settings.of(properties));
     }
 
     private static Dictionary<String, Object> copy(Dictionary<String, Object> stored) {
@@ -205,6 +252,16 @@ final class ProviderConfigs {
             properties.remove(property);
         } else {
             properties.put(property, value.trim());
+        }
+    }
+
+    /**
+     * 400 naming {@code field} when the body holds it as null or blank: a form that sends an empty box it never
+     * filled in must not delete a setting the provider needs. Left out, the stored value is kept.
+     */
+    private static void requireNotBlank(JsonNode body, String field) throws ApiException {
+        if (body.has(field) && blank(Json.text(body, field))) {
+            throw ApiException.badRequest(field, "must not be empty; leave it out to keep the stored value");
         }
     }
 
@@ -263,8 +320,8 @@ final class ProviderConfigs {
         try {
             URI uri = new URI(address.trim());
             String host = uri.getHost();
-            boolean loopback = "localhost".equalsIgnoreCase(host) || (host != null
-                    && (host.startsWith("127.") || host.equals("[::1]")));
+            boolean loopback = host != null && ("localhost".equalsIgnoreCase(host)
+                    || LOOPBACK_IPV4.matcher(host).matches() || host.equals("[::1]") || host.equals("::1"));
             if (host == null || !("https".equalsIgnoreCase(uri.getScheme())
                     || ("http".equalsIgnoreCase(uri.getScheme()) && loopback))) {
                 throw ApiException.badRequest(field, "must be an https address");

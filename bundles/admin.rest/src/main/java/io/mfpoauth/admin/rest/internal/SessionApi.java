@@ -8,22 +8,26 @@ import com.fasterxml.jackson.databind.node.ObjectNode;
  * Signing in and out of the web page ({@code /session}), and the password ({@code /admin/password}).
  */
 final class SessionApi {
+    /** A user name and a password or two fit in far less; nobody needs more before signing in. */
+    static final long PASSWORD_BODY_LIMIT = 1024;
+
     private final AdminSecurity security;
+    private final SignInGate gate = new SignInGate(SignInGate.MAX_IN_PROGRESS);
 
     SessionApi(AdminSecurity security) {
         this.security = security;
     }
 
     void routes(Router<Handler> router) {
-        router.addOpen("POST", "/session", this::signIn)
+        router.addOpen("POST", "/session", gate.around(this::signIn))
                 .add("GET", "/session", this::current)
                 .add("DELETE", "/session", this::signOut)
-                .add("PUT", "/admin/password", this::changePassword);
+                .add("PUT", "/admin/password", gate.around(this::changePassword));
     }
 
     /** {@code {"user","password"}} → {@code 200 {"user":"admin","csrfToken"}} and the session cookie. */
     private Reply signIn(Call call) throws ApiException, IOException {
-        ObjectNode body = call.json();
+        ObjectNode body = call.json(PASSWORD_BODY_LIMIT);
         String user = Json.text(body, "user");
         String password = Json.text(body, "password");
         if (user == null) {
@@ -49,7 +53,7 @@ final class SessionApi {
 
     /** {@code {"current","new"}} → 204. */
     private Reply changePassword(Call call) throws ApiException, IOException {
-        ObjectNode body = call.json();
+        ObjectNode body = call.json(PASSWORD_BODY_LIMIT);
         security.changePassword(call.credentials(), call.admin(), Json.text(body, "current"), Json.text(body, "new"));
         return Reply.noContent();
     }

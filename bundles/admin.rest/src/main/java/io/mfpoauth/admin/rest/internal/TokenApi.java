@@ -15,6 +15,7 @@ import io.mfpoauth.token.TokenError;
 import io.mfpoauth.token.TokenException;
 import io.mfpoauth.token.TokenState;
 import io.mfpoauth.token.TokenStatus;
+import io.nayuki.qrcodegen.DataTooLongException;
 
 /** The token slots: their status, Get Token (start, complete, cancel), Delete, and the QR code of the device flow. */
 final class TokenApi {
@@ -99,7 +100,19 @@ final class TokenApi {
         if (blank(address)) {
             throw ApiException.notFound();
         }
-        return Reply.content(QrSvg.CONTENT_TYPE, QrSvg.render(address));
+        return qrReply(address);
+    }
+
+    /**
+     * The SVG of {@code address}; 404 when it is too long for any QR code: the page then shows the address alone,
+     * and nothing on the device failed (no error logged, no 500).
+     */
+    static Reply qrReply(String address) throws ApiException {
+        try {
+            return Reply.content(QrSvg.CONTENT_TYPE, QrSvg.render(address));
+        } catch (DataTooLongException e) {
+            throw ApiException.notFound();
+        }
     }
 
     /**

@@ -69,6 +69,16 @@ final class Views {
 
     /** A provider as listed: {@code {"id","name","flows":[...],"hosts":[...],"configurable"}}. */
     static ObjectNode provider(String id, String name, List<Flow> flows, List<String> hosts, boolean configurable) {
+        return provider(id, name, flows, hosts, configurable, null);
+    }
+
+    /**
+     * The same with the stored settings when it has some: {@code "issuer","clientId","tenant","authority",
+     * "scopes":{"smtp","pop3"}}, each omitted when not stored, so the page fills its form with them (and saving it
+     * does not blank them). {@link ProviderConfigs.Settings} holds no client secret.
+     */
+    static ObjectNode provider(String id, String name, List<Flow> flows, List<String> hosts, boolean configurable,
+            ProviderConfigs.Settings settings) {
         ObjectNode node = Json.object();
         node.put("id", id);
         Json.put(node, "name", name);
@@ -78,6 +88,17 @@ final class Views {
         }
         node.set("hosts", Json.strings(hosts == null ? List.of() : hosts.stream().sorted().toList()));
         node.put("configurable", configurable);
+        if (settings != null) {
+            Json.put(node, "issuer", settings.issuer());
+            Json.put(node, "clientId", settings.clientId());
+            Json.put(node, "tenant", settings.tenant());
+            Json.put(node, "authority", settings.authority());
+            if (settings.smtpScopes() != null || settings.pop3Scopes() != null) {
+                ObjectNode scopes = node.putObject("scopes");
+                Json.put(scopes, "smtp", settings.smtpScopes());
+                Json.put(scopes, "pop3", settings.pop3Scopes());
+            }
+        }
         return node;
     }
 

@@ -104,6 +104,45 @@ class AdminSecurityTest {
     }
 
     @Test
+    void parallelWrongPasswordsCannotGetPastTheThrottle() throws Exception {
+        int attempts = 20;
+        java.util.concurrent.ExecutorService threads = java.util.concurrent.Executors.newFixedThreadPool(attempts);
+        java.util.concurrent.CountDownLatch start = new java.util.concurrent.CountDownLatch(1);
+        try {
+            java.util.List<java.util.concurrent.Future<Integer>> answers = new java.util.ArrayList<>();
+            for (int i = 0; i < attempts; i++) {
+                answers.add(threads.submit(() -> {
+                    start.await();
+                    return refusal(() -> security.authenticate(request("GET", basic("admin", "guess"), null, null)))
+                            .status();
+                }));
+            }
+            start.countDown();
+            int checked = 0;
+            for (java.util.concurrent.Future<Integer> answer : answers) {
+                int status = answer.get(30, TimeUnit.SECONDS);
+                assertThat(status).isIn(401, 429);
+                checked += status == 401 ? 1 : 0;
+            }
+            // The clock stands still: only the free attempts ever reach the password check.
+            assertThat(checked).isEqualTo(LoginThrottle.FREE_FAILURES);
+        } finally {
+            threads.shutdownNow();
+        }
+    }
+
+    @Test
+    void aWrongCurrentPasswordCountsForTheThrottle() throws Exception {
+        AdminSecurity.Admin basic = security.authenticate(request("PUT", basic("admin", PASSWORD), null, null));
+        for (int i = 0; i < LoginThrottle.FREE_FAILURES; i++) {
+            assertThat(refusal(() -> security.changePassword(request("PUT", null, null, null), basic, "wrong",
+                    "new-password-1")).status()).isEqualTo(400);
+        }
+        assertThat(refusal(() -> security.changePassword(request("PUT", null, null, null), basic, PASSWORD,
+                "new-password-1")).status()).isEqualTo(429);
+    }
+
+    @Test
     void aSessionNeedsItsCsrfTokenForEveryChangingRequest() throws Exception {
         Sessions.Session session = security.login(request("POST", null, null, null), "admin", PASSWORD);
         assertThat(security.authenticate(request("GET", null, session.id(), null)).session()).isSameAs(session);
@@ -136,6 +175,26 @@ class AdminSecurityTest {
         Sessions.Session c = security.login(request("POST", null, null, null), "admin", PASSWORD);
         security.deactivate();
         assertThat(refusal(() -> security.authenticate(request("GET", null, c.id(), null))).status()).isEqualTo(401);
+    }
+
+    @Test
+    void logOutAndPasswordChangeTellTheEventStreams() throws Exception {
+        java.util.concurrent.atomic.AtomicInteger told = new java.util.concurrent.atomic.AtomicInteger();
+        Runnable listener = told::incrementAndGet;
+        security.addSessionsEndedListener(listener);
+        Sessions.Session a = security.login(request("POST", null, null, null), "admin", PASSWORD);
+        AdminSecurity.Admin admin = security.authenticate(request("GET", null, a.id(), null));
+        security.logout(admin);
+        assertThat(told.get()).isEqualTo(1);
+        security.logout(new AdminSecurity.Admin(null)); // Basic: no session ended
+        assertThat(told.get()).isEqualTo(1);
+        security.changePassword(request("PUT", null, null, null), new AdminSecurity.Admin(null), PASSWORD,
+                "new-password-1");
+        assertThat(told.get()).isEqualTo(2);
+        security.removeSessionsEndedListener(listener);
+        security.changePassword(request("PUT", null, null, null), new AdminSecurity.Admin(null), "new-password-1",
+                "new-password-2");
+        assertThat(told.get()).isEqualTo(2);
     }
 
     @Test

@@ -43,7 +43,7 @@ class EventStreamsTest {
     private static void open(EventStreams streams, Client... clients) {
         for (Client client : clients) {
             assertThat(streams.reserve()).isTrue();
-            streams.open(client);
+            assertThat(streams.open(client)).isTrue();
         }
     }
 
@@ -94,6 +94,32 @@ class EventStreamsTest {
         streams.closeAll();
         assertThat(a.closed).isTrue();
         assertThat(streams.size()).isZero();
-        assertThat(streams.reserve()).isTrue();
+        assertThat(streams.reserve()).as("closed for good: the component stops").isFalse();
+    }
+
+    @Test
+    void aStreamOpenedAfterCloseAllIsRefusedAndItsPlaceGivenBack() {
+        EventStreams streams = new EventStreams(1);
+        assertThat(streams.reserve()).isTrue(); // a request on its way, as the component stops
+        streams.closeAll();
+        Client late = new Client(10);
+        assertThat(streams.open(late)).isFalse();
+        assertThat(streams.size()).isZero();
+        assertThat(streams.reserve()).as("no new stream once closed").isFalse();
+    }
+
+    @Test
+    void streamsOfEndedSessionsAreDroppedAtOnceWithoutAFrame() {
+        EventStreams streams = new EventStreams(2);
+        Client mine = new Client(10);
+        Client other = new Client(10);
+        open(streams, mine, other);
+        other.signedIn = false;
+        streams.dropSignedOut();
+        assertThat(other.closed).isTrue();
+        assertThat(mine.closed).isFalse();
+        assertThat(mine.queued).isEmpty();
+        assertThat(streams.size()).isEqualTo(1);
+        assertThat(streams.reserve()).as("its place given back").isTrue();
     }
 }

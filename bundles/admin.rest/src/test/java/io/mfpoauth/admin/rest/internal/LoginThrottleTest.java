@@ -56,4 +56,20 @@ class LoginThrottleTest {
         throttle.failed(A, 0);
         assertThat(throttle.waitMillis(A, 0)).isZero();
     }
+
+    @Test
+    void anAttemptCountsWhenItStartsSoParallelOnesCannotAllPass() {
+        for (int i = 0; i < LoginThrottle.FREE_FAILURES; i++) {
+            assertThat(throttle.reserve(A, 0)).as("attempt %d in progress", i + 1).isZero();
+        }
+        // Five still running their password hash: the sixth waits, and waiting counts nothing more.
+        assertThat(throttle.reserve(A, 0)).isEqualTo(1_000);
+        assertThat(throttle.reserve(A, seconds(0.5))).isEqualTo(500);
+        assertThat(throttle.reserve(A, seconds(1))).isZero();
+        assertThat(throttle.reserve(A, seconds(1))).as("the sixth failure doubles the wait").isEqualTo(2_000);
+        assertThat(throttle.reserve(B, 0)).isZero();
+
+        throttle.succeeded(A); // one of them had the right password
+        assertThat(throttle.reserve(A, seconds(1))).isZero();
+    }
 }

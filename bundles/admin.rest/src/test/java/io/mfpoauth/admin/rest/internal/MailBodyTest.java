@@ -107,4 +107,56 @@ class MailBodyTest {
         assertThatThrownBy(() -> MailBody.read(limited, folder)).isInstanceOf(Bodies.TooLarge.class);
         assertThat(folder).isEmptyDirectory();
     }
+
+    @Test
+    void atMostAHundredRecipientsOfAtMost320CharactersAndTwentyAttachments() throws Exception {
+        String hundred = "\"a@example.com\",".repeat(60);
+        assertThat(error("{\"to\":[" + hundred + "\"b@example.com\"],\"cc\":[" + "\"c@example.com\",".repeat(40)
+                + "\"d@example.com\"]}")).as("to and cc together").isEqualTo("cc");
+        String local = "x".repeat(64);
+        String longest = local + "@" + "d".repeat(MailBody.MAX_ADDRESS_LENGTH - 65);
+        assertThat(error("{\"to\":[\"a@example.com\",\"" + longest + "x\"]}")).isEqualTo("to[1]");
+        String attachment = "{\"name\":\"a.txt\",\"contentType\":\"text/plain\",\"base64\":\"QQ==\"}";
+        assertThat(error("{\"to\":[\"a@example.com\"],\"attachments\":[" + (attachment + ",").repeat(20) + attachment
+                + "]}")).isEqualTo("attachments");
+        assertThat(folder).isEmptyDirectory();
+
+        try (MailBody read = MailBody.read(body("{\"to\":[" + hundred + "\"b@example.com\"],\"cc\":["
+                + "\"c@example.com\",".repeat(38) + "\"" + longest + "\"],\"attachments\":["
+                + (attachment + ",").repeat(19) + attachment + "]}"), folder)) {
+            assertThat(read.mail().to().size() + read.mail().cc().size()).isEqualTo(MailBody.MAX_RECIPIENTS);
+            assertThat(read.mail().attachments()).hasSize(MailBody.MAX_ATTACHMENTS);
+        }
+    }
+
+    @Test
+    void anEndlessListOfRecipientsIsRefusedWhileItArrives() {
+        byte[] head = "{\"to\":[".getBytes(StandardCharsets.US_ASCII);
+        byte[] item = "\"a\",".getBytes(StandardCharsets.US_ASCII);
+        InputStream endless = new InputStream() {
+            private long at;
+
+            @Override
+            public int read() {
+                long i = at++;
+                return i < head.length ? head[(int) i] : item[(int) ((i - head.length) % item.length)];
+            }
+        };
+        assertThat(error(endless)).isEqualTo("to");
+    }
+
+    @Test
+    void malformedJsonSaysWhereNotWhat() {
+        ApiException e = catchThrowableOfType(ApiException.class,
+                () -> MailBody.read(body("{\"to\":[\"a@example.com\"],\n\"subject\":hunter2secret}"), folder));
+        assertThat(e.body().get("message").asText()).isEqualTo("The body is not valid JSON at line 2, column 11")
+                .doesNotContain("hunter2");
+    }
+
+    private String error(InputStream in) {
+        ApiException e = catchThrowableOfType(ApiException.class, () -> MailBody.read(in, folder));
+        assertThat(e).isNotNull();
+        assertThat(e.status()).isEqualTo(400);
+        return e.body().path("field").asText(null);
+    }
 }

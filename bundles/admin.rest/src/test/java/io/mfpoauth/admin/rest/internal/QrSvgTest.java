@@ -67,4 +67,14 @@ class QrSvgTest {
         assertThat(minX).isEqualTo(QrSvg.QUIET_ZONE);
         assertThat(maxX).isEqualTo(size - QrSvg.QUIET_ZONE - 1);
     }
+
+    @Test
+    void anAddressTooLongForAQrCodeIsNotFoundNotAFailure() throws Exception {
+        assertThat(TokenApi.qrReply(ADDRESS).contentType()).isEqualTo(QrSvg.CONTENT_TYPE);
+        String tooLong = "https://login.example.com/device?code=" + "x".repeat(5_000);
+        ApiException e = org.assertj.core.api.Assertions.catchThrowableOfType(ApiException.class,
+                () -> TokenApi.qrReply(tooLong));
+        assertThat(e.status()).isEqualTo(404);
+        assertThat(e.body().toString()).isEqualTo("{\"error\":\"not_found\"}");
+    }
 }
