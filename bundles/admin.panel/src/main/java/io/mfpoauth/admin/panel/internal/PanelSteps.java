@@ -15,6 +15,7 @@ import io.mfpoauth.mail.PollResult;
 import io.mfpoauth.mail.PopMailbox;
 import io.mfpoauth.mail.PopSettings;
 import io.mfpoauth.mail.SentMail;
+import io.mfpoauth.mail.ServerSettings;
 import io.mfpoauth.mail.SettingsException;
 import io.mfpoauth.mail.SmtpSettings;
 import io.mfpoauth.mail.StoredMessage;
@@ -171,29 +172,24 @@ final class PanelSteps {
     TokenRequest tokenRequest(Slot slot) throws SettingsException {
         String what;
         String change;
-        AuthMethod method;
-        String provider;
-        String account;
+        ServerSettings setting;
         if (slot.equals(Slot.smtp())) {
-            SmtpSettings smtp = settings.smtp();
+            setting = settings.smtp();
             what = "the SMTP settings";
             change = "mfp:smtp-set";
-            method = smtp.authMethod;
-            provider = smtp.provider;
-            account = smtp.account;
         } else {
             String id = popId(slot.name());
-            PopSettings pop = settings.pop(id);
-            if (pop == null) {
+            setting = settings.pop(id);
+            if (setting == null) {
                 throw new SettingsException("id", "there is no POP setting \"" + id + "\": create it with mfp:pop-set "
                         + id + " server=<host> authMethod=oauth2 provider=<provider id> account=<mailbox address>");
             }
             what = "POP setting " + id;
             change = "mfp:pop-set " + id;
-            method = pop.authMethod;
-            provider = pop.provider;
-            account = pop.account;
         }
+        AuthMethod method = setting.authMethod;
+        String provider = setting.provider;
+        String account = setting.account;
         if (method != AuthMethod.OAUTH2) {
             throw new SettingsException("authMethod", what + " use " + (method == null ? "no" : method.key())
                     + " authentication, not OAuth 2.0: choose it with " + change + " authMethod=oauth2");

@@ -22,6 +22,7 @@ import io.mfpoauth.mail.MailSender;
 import io.mfpoauth.mail.MailSettings;
 import io.mfpoauth.mail.PopMailbox;
 import io.mfpoauth.mail.PopSettings;
+import io.mfpoauth.mail.ServerSettings;
 import io.mfpoauth.mail.SettingsException;
 import io.mfpoauth.mail.SmtpSettings;
 import io.mfpoauth.token.AccessToken;
@@ -271,28 +272,25 @@ final class Fakes {
         }
 
         private static SmtpSettings copy(SmtpSettings s) {
-            SmtpSettings c = new SmtpSettings();
-            c.server = s.server;
-            c.port = s.port;
-            c.timeoutSeconds = s.timeoutSeconds;
+            SmtpSettings c = copyServer(s, new SmtpSettings());
             c.senderName = s.senderName;
             c.senderAddress = s.senderAddress;
-            c.security = s.security;
-            c.authMethod = s.authMethod;
-            c.username = s.username;
-            c.passwordSet = s.passwordSet;
-            c.provider = s.provider;
-            c.account = s.account;
-            c.oauthMechanism = s.oauthMechanism;
             return c;
         }
 
         private static PopSettings copy(PopSettings s) {
-            PopSettings c = new PopSettings();
+            PopSettings c = copyServer(s, new PopSettings());
             c.id = s.id;
+            c.checkIntervalMinutes = s.checkIntervalMinutes;
+            c.deleteAfterRetrieval = s.deleteAfterRetrieval;
+            c.enabled = s.enabled;
+            return c;
+        }
+
+        /** What both kinds of setting hold, never the password (the service never returns it). */
+        private static <S extends ServerSettings> S copyServer(ServerSettings s, S c) {
             c.server = s.server;
             c.port = s.port;
-            c.checkIntervalMinutes = s.checkIntervalMinutes;
             c.timeoutSeconds = s.timeoutSeconds;
             c.security = s.security;
             c.authMethod = s.authMethod;
@@ -301,8 +299,6 @@ final class Fakes {
             c.provider = s.provider;
             c.account = s.account;
             c.oauthMechanism = s.oauthMechanism;
-            c.deleteAfterRetrieval = s.deleteAfterRetrieval;
-            c.enabled = s.enabled;
             return c;
         }
     }

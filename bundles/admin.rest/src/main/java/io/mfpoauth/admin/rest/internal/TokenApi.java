@@ -6,8 +6,7 @@ import com.fasterxml.jackson.databind.node.ObjectNode;
 
 import io.mfpoauth.mail.AuthMethod;
 import io.mfpoauth.mail.MailSettings;
-import io.mfpoauth.mail.PopSettings;
-import io.mfpoauth.mail.SmtpSettings;
+import io.mfpoauth.mail.ServerSettings;
 import io.mfpoauth.token.Flow;
 import io.mfpoauth.token.PendingAuthorization;
 import io.mfpoauth.token.Slot;
@@ -40,26 +39,14 @@ final class TokenApi {
     private Reply startRetrieval(Call call) throws ApiException {
         Slot slot = slot(call);
         MailSettings settings = backends.mailSettings();
-        AuthMethod method;
-        String provider;
-        String account;
-        String what;
-        if (slot.equals(Slot.smtp())) {
-            SmtpSettings smtp = settings.smtp();
-            method = smtp.authMethod;
-            provider = smtp.provider;
-            account = smtp.account;
-            what = "The SMTP setting";
-        } else {
-            PopSettings pop = settings.pop(popId(slot));
-            if (pop == null) {
-                throw ApiException.notFound();
-            }
-            method = pop.authMethod;
-            provider = pop.provider;
-            account = pop.account;
-            what = "The POP setting " + pop.id;
+        ServerSettings setting = slot.equals(Slot.smtp()) ? settings.smtp() : settings.pop(popId(slot));
+        if (setting == null) {
+            throw ApiException.notFound();
         }
+        String what = slot.equals(Slot.smtp()) ? "The SMTP setting" : "The POP setting " + popId(slot);
+        AuthMethod method = setting.authMethod;
+        String provider = setting.provider;
+        String account = setting.account;
         if (method != AuthMethod.OAUTH2) {
             throw ApiException.conflict(what + " does not use OAuth 2.0: choose oauth2 as its authentication method");
         }
