@@ -19,6 +19,7 @@ public final class Main {
         for (String measure : measures) {
             switch (measure) {
                 case "P5" -> ConcurrentRefresh.run(results);
+                case "P6" -> MailThroughput.run(results);
                 case "P7" -> ProviderInstall.run(results);
                 case "P8" -> DevicePolls.run(results);
                 default -> throw new IllegalArgumentException("unknown measure " + measure);

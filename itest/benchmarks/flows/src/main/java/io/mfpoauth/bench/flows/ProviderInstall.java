@@ -151,6 +151,11 @@ final class ProviderInstall {
             if (firmware != null) {
                 stop(firmware);
             }
+            if (System.getProperty("mfpoauth.keep") == null) {
+                deleteTree(work);
+            } else {
+                System.out.println("P7 firmware folder kept: " + work);
+            }
         }
         double[] answered = rounds.stream().mapToDouble(r -> r[0]).toArray();
         double[] listed = rounds.stream().mapToDouble(r -> r[1]).toArray();
@@ -244,6 +249,12 @@ final class ProviderInstall {
     private static void expect(AdminRest.Answer a, int status, String what) {
         if (a.status() != status) {
             throw new IllegalStateException(what + ": HTTP " + a.status() + " " + a.body());
+        }
+    }
+
+    private static void deleteTree(Path folder) throws IOException {
+        try (Stream<Path> files = Files.walk(folder)) {
+            files.sorted(java.util.Comparator.reverseOrder()).forEach(p -> p.toFile().delete());
         }
     }
 
