@@ -152,7 +152,7 @@ final class MailThroughput {
                         + "round trip per sign-in (a signed JWT checked locally), or a sender that keeps a signed-in "
                         + "connection for consecutive messages, which amortizes the sign-in of both methods. "
                         + "(Turning on Dovecot's auth_cache in a copy of this run's configuration did not change "
-                        + "the gap in one trial: its oauth2 passdb still introspects.)",
+                        + "the gap in one trial.)",
                         BLOCKS_PER_METHOD, MESSAGES_PER_BLOCK, rates(xoauth2Rates), rates(plainRates), x, p, ratio,
                         perMessageGap, intro, 100 * intro / perMessageGap));
     }
