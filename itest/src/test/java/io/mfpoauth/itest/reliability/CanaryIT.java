@@ -34,7 +34,7 @@ import io.mfpoauth.itest.web.AdminApi;
  * firmware wrote or answered is searched for them: the whole console log, the event stream ({@code /api/v1/events},
  * recorded throughout), every REST answer (bodies and headers, error messages included), the configuration folder,
  * the framework's storage (ConfigAdmin's files, searched while the firmware runs, since a clean stop removes it) and
- * every file under the data folder, the encrypted token store included as bytes (it is not decrypted).
+ * every file under the data folder, before Delete (the encrypted token files, as bytes: not decrypted) and after.
  *
  * <p>The flows: device-flow Get Token for SMTP and for a POP setting, an SMTP connection test whose first sign-in
  * the server refuses (one forced refresh), timed refreshes of short-lived tokens, a test mail, a POP check refused
@@ -69,10 +69,10 @@ public class CanaryIT {
             AdminApi api = new AdminApi(firmware.base(), "admin", PASSWORD);
             List<String> recorded = new ArrayList<>();
             try (EventRecorder events = new EventRecorder(firmware, PASSWORD)) {
-                runEveryFlow(api, auth, smtp, pop);
+                Map<String, String> hits = new LinkedHashMap<>();
+                runEveryFlow(api, auth, smtp, pop, firmware, hits);
                 recorded.add(events.text());
                 // ConfigAdmin's files live in the framework storage, which a clean stop removes: search it now.
-                Map<String, String> hits = new LinkedHashMap<>();
                 List<String> needles = needles(auth.issued());
                 searchTree(firmware.work().resolve("tmp"), needles, hits);
                 searchTree(firmware.conf(), needles, hits);
@@ -106,7 +106,7 @@ public class CanaryIT {
 
     /** Every flow that handles the tokens, each checked to have really happened. */
     private static void runEveryFlow(AdminApi api, RotatingTokenServer auth, CanaryMailServer smtp,
-            CanaryMailServer pop) throws Exception {
+            CanaryMailServer pop, CrashFirmware firmware, Map<String, String> hits) throws Exception {
         ok(api.put("/api/v1/settings/smtp", Map.of("server", "127.0.0.1", "port", smtp.port(), "security", "none",
                 "authMethod", "oauth2", "provider", "canary", "account", ACCOUNT, "senderAddress", ACCOUNT)));
         ok(api.put("/api/v1/settings/pop/fax", Map.of("server", "127.0.0.1", "port", pop.port(), "security", "none",
@@ -160,6 +160,12 @@ public class CanaryIT {
         assertEquals("the echoing 503 was answered", 0, auth.echoingFailures.get());
         api.get("/api/v1/tokens");
 
+        // The store files, while they hold the tokens (Delete erases them): bytes as they are, not decrypted.
+        try (Stream<Path> stored = Files.list(firmware.data().resolve("tokens"))) {
+            assertEquals("two token files", 2, stored.filter(f -> f.toString().endsWith(".token")).count());
+        }
+        searchTree(firmware.data(), needles(auth.issued()), hits);
+
         // Delete revokes the refresh token at the provider (in the background).
         ok(api.delete("/api/v1/tokens/smtp"));
         ok(api.delete("/api/v1/tokens/pop-fax"));
@@ -174,9 +180,9 @@ public class CanaryIT {
         List<String> needles = needles(auth.issued());
         for (CanaryMailServer server : List.of(smtp, pop)) {
             String seen = String.join("\n", server.saslResponses());
-            Map<String, String> hits = new LinkedHashMap<>();
-            search("mail server", seen, needles, hits);
-            assertFalse("the canary reached the mail server: " + seen.length(), hits.isEmpty());
+            Map<String, String> found = new LinkedHashMap<>();
+            search("mail server", seen, needles, found);
+            assertFalse("the canary reached the mail server: " + seen.length(), found.isEmpty());
         }
         String xoauth2 = Base64.getEncoder().encodeToString(("user=" + ACCOUNT + "\u0001auth=Bearer "
                 + auth.issued().get(0) + "\u0001\u0001").getBytes(StandardCharsets.UTF_8));
