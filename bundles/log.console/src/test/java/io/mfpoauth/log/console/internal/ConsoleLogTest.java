@@ -120,7 +120,13 @@ class ConsoleLogTest {
 
         log.modified(config(Map.of("minimum.level", "DEBUG")));
 
-        assertThat(loggers.root.levels).containsEntry(Logger.ROOT_LOGGER_NAME, LogLevel.DEBUG);
+        assertThat(loggers.root.levels).containsEntry(Logger.ROOT_LOGGER_NAME, LogLevel.DEBUG)
+                .containsEntry(ConsoleLog.CONFIG_ADMIN_LOGGER, LogLevel.INFO); // its DEBUG shows secrets
+
+        log.modified(config(Map.of("minimum.level", "ERROR")));
+
+        assertThat(loggers.root.levels).containsEntry(Logger.ROOT_LOGGER_NAME, LogLevel.ERROR)
+                .containsEntry(ConsoleLog.CONFIG_ADMIN_LOGGER, LogLevel.ERROR);
     }
 
     /** The message part of each printed line. */
