@@ -36,6 +36,10 @@ import io.mfpoauth.itest.web.AdminApi;
  * the framework's storage (ConfigAdmin's files, searched while the firmware runs, since a clean stop removes it) and
  * every file under the data folder, before Delete (the encrypted token files, as bytes: not decrypted) and after.
  *
+ * <p>Also a confidential generic provider is configured through REST with a canary client secret ({@code CANARYCS…}):
+ * it is searched for in the same places except the framework storage, where ConfigAdmin keeps it as typed (a known
+ * gap: unlike mail passwords, client secrets are not sealed).
+ *
  * <p>The flows: device-flow Get Token for SMTP and for a POP setting, an SMTP connection test whose first sign-in
  * the server refuses (one forced refresh), timed refreshes of short-lived tokens, a test mail, a POP check refused
  * once and a POP connection test, a timed refresh answered {@code invalid_grant} with the refresh token echoed in
@@ -55,6 +59,8 @@ public class CanaryIT {
     private static final String PASSWORD = "canary-admin-pw-1";
     private static final String ACCESS_PREFIX = "CANARYAT";
     private static final String REFRESH_PREFIX = "CANARYRT";
+    /** A provider's client secret, a secret the administrator types in: it must not show either. */
+    private static final String SECRET_PREFIX = "CANARYCS";
     private static final String ACCOUNT = "scanner@mfp.test";
 
     @Test
@@ -72,14 +78,17 @@ public class CanaryIT {
                 Map<String, String> hits = new LinkedHashMap<>();
                 runEveryFlow(api, auth, smtp, pop, firmware, hits);
                 recorded.add(events.text());
-                // ConfigAdmin's files live in the framework storage, which a clean stop removes: search it now.
+                // ConfigAdmin's files live in the framework storage, which a clean stop removes: search it now. The
+                // client secret is kept there as the administrator typed it (a known gap, unlike the tokens): it is
+                // searched for in what the firmware shows and answers, not in the framework storage.
                 List<String> needles = needles(auth.issued());
-                searchTree(firmware.work().resolve("tmp"), needles, hits);
+                List<String> tokenNeedles = needles.stream().filter(n -> !isSecretNeedle(n)).toList();
+                searchTree(firmware.work().resolve("tmp"), tokenNeedles, hits);
                 searchTree(firmware.conf(), needles, hits);
                 firmware.close();
                 recorded.set(0, events.text());
                 searchTree(firmware.data(), needles, hits);
-                searchTree(firmware.work().resolve("tmp"), needles, hits);
+                searchTree(firmware.work().resolve("tmp"), tokenNeedles, hits);
                 for (Path log : firmware.logs()) {
                     search("console log " + log.getFileName(), CrashFirmware.read(log), needles, hits);
                 }
@@ -114,6 +123,9 @@ public class CanaryIT {
                 "deleteAfterRetrieval", true, "enabled", true)));
         getToken(api, "smtp");
         getToken(api, "pop-fax");
+        ok(api.put("/api/v1/providers/corp", Map.of("type", "oidc", "name", "Corp", "issuer",
+                auth.uri("/realms/corp").toString(), "clientId", "corp-device", "clientSecret",
+                SECRET_PREFIX + Long.toHexString(System.nanoTime()), "scopes", Map.of("smtp", "mail"))));
 
         // A refused sign-in forces a refresh; the fresh token lives 1 s, so the timer renews it too.
         auth.expiresInSeconds = 1;
@@ -242,21 +254,31 @@ public class CanaryIT {
 
     // ------------------------------------------------------------------ the search
 
+    private static boolean isSecretNeedle(String needle) {
+        return prefixNeedles(SECRET_PREFIX).contains(needle);
+    }
+
     /** What to look for (see the class comment). */
     static List<String> needles(List<String> tokens) {
         List<String> needles = new ArrayList<>();
-        for (String prefix : List.of(ACCESS_PREFIX, REFRESH_PREFIX)) {
-            needles.add(prefix);
-            needles.add(URLEncoder.encode(prefix, StandardCharsets.UTF_8));
-            needles.add(HexFormat.of().formatHex(prefix.getBytes(StandardCharsets.US_ASCII)));
-            needles.add(HexFormat.of().withUpperCase().formatHex(prefix.getBytes(StandardCharsets.US_ASCII)));
-            for (int align = 0; align < 3; align++) {
-                needles.add(alignedBase64(prefix, align, Base64.getEncoder()));
-                needles.add(alignedBase64(prefix, align, Base64.getUrlEncoder()));
-            }
+        for (String prefix : List.of(ACCESS_PREFIX, REFRESH_PREFIX, SECRET_PREFIX)) {
+            needles.addAll(prefixNeedles(prefix));
         }
         needles.addAll(tokens);
         return needles.stream().distinct().toList();
+    }
+
+    private static List<String> prefixNeedles(String prefix) {
+        List<String> needles = new ArrayList<>();
+        needles.add(prefix);
+        needles.add(URLEncoder.encode(prefix, StandardCharsets.UTF_8));
+        needles.add(HexFormat.of().formatHex(prefix.getBytes(StandardCharsets.US_ASCII)));
+        needles.add(HexFormat.of().withUpperCase().formatHex(prefix.getBytes(StandardCharsets.US_ASCII)));
+        for (int align = 0; align < 3; align++) {
+            needles.add(alignedBase64(prefix, align, Base64.getEncoder()));
+            needles.add(alignedBase64(prefix, align, Base64.getUrlEncoder()));
+        }
+        return needles;
     }
 
     /**
