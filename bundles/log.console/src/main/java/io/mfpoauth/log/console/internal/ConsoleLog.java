@@ -4,7 +4,9 @@ import java.io.PrintStream;
 import java.time.ZoneId;
 import java.util.ArrayList;
 import java.util.Collections;
+import java.util.HashMap;
 import java.util.List;
+import java.util.Map;
 
 import org.osgi.framework.Bundle;
 import org.osgi.service.component.annotations.Activate;
@@ -16,6 +18,9 @@ import org.osgi.service.log.LogEntry;
 import org.osgi.service.log.LogLevel;
 import org.osgi.service.log.LogListener;
 import org.osgi.service.log.LogReaderService;
+import org.osgi.service.log.Logger;
+import org.osgi.service.log.admin.LoggerAdmin;
+import org.osgi.service.log.admin.LoggerContext;
 import org.osgi.service.metatype.annotations.AttributeDefinition;
 import org.osgi.service.metatype.annotations.Designate;
 import org.osgi.service.metatype.annotations.ObjectClassDefinition;
@@ -38,6 +43,9 @@ public final class ConsoleLog implements LogListener {
     /** Configuration PID: drop {@code io.mfpoauth.log.console.cfg} into the conf folder to change the level. */
     static final String PID = "io.mfpoauth.log.console";
 
+    /** The logger of ConfigAdmin's entries (it logs through the LogService). */
+    static final String CONFIG_ADMIN_LOGGER = "LogService.org.apache.felix.configadmin";
+
     /** Logger name prefix of the entries the log service makes from framework events. */
     static final String EVENTS = "Events.";
 
@@ -53,6 +61,8 @@ public final class ConsoleLog implements LogListener {
     }
 
     private final LogReaderService reader;
+    /** Null only in unit tests that do not look at the loggers' level. */
+    private final LoggerAdmin loggers;
     private final PrintStream out;
     private final ZoneId zone;
 
@@ -64,12 +74,17 @@ public final class ConsoleLog implements LogListener {
     private final List<LogEntry> pending = new ArrayList<>();
 
     @Activate
-    public ConsoleLog(@Reference LogReaderService reader, Config config) {
-        this(reader, config, System.err, ZoneId.systemDefault());
+    public ConsoleLog(@Reference LogReaderService reader, @Reference LoggerAdmin loggers, Config config) {
+        this(reader, loggers, config, System.err, ZoneId.systemDefault());
     }
 
     ConsoleLog(LogReaderService reader, Config config, PrintStream out, ZoneId zone) {
+        this(reader, null, config, out, zone);
+    }
+
+    ConsoleLog(LogReaderService reader, LoggerAdmin loggers, Config config, PrintStream out, ZoneId zone) {
         this.reader = reader;
+        this.loggers = loggers;
         this.out = out;
         this.zone = zone;
         modified(config);
@@ -86,6 +101,24 @@ public final class ConsoleLog implements LogListener {
             minimum = config.minimum_level();
             stackTraces = minimum.implies(LogLevel.DEBUG);
         }
+        rootLevel(config.minimum_level());
+    }
+
+    /**
+     * A Logger drops entries below its context's level before they reach the log (the OSGi Log specification's
+     * default is WARN): without this, the firmware's INFO and DEBUG messages never arrived here at any level.
+     */
+    private void rootLevel(LogLevel level) {
+        if (loggers == null) {
+            return;
+        }
+        LoggerContext root = loggers.getLoggerContext(null);
+        Map<String, LogLevel> levels = new HashMap<>(root.getLogLevels());
+        levels.put(Logger.ROOT_LOGGER_NAME, level);
+        // At DEBUG, ConfigAdmin logs every updated configuration with its values, a provider's client secret
+        // included (found by itest reliability.CanaryIT): its entries stop at INFO whatever the console shows.
+        levels.put(CONFIG_ADMIN_LOGGER, LogLevel.INFO.implies(level) ? level : LogLevel.INFO);
+        root.setLogLevels(levels);
     }
 
     @Deactivate

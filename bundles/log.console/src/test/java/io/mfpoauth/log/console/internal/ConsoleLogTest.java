@@ -9,6 +9,7 @@ import java.time.ZoneOffset;
 import java.util.ArrayList;
 import java.util.Collections;
 import java.util.Enumeration;
+import java.util.HashMap;
 import java.util.List;
 import java.util.Map;
 import java.util.function.Consumer;
@@ -20,6 +21,9 @@ import org.osgi.service.log.LogEntry;
 import org.osgi.service.log.LogLevel;
 import org.osgi.service.log.LogListener;
 import org.osgi.service.log.LogReaderService;
+import org.osgi.service.log.Logger;
+import org.osgi.service.log.admin.LoggerAdmin;
+import org.osgi.service.log.admin.LoggerContext;
 import org.osgi.util.converter.Converters;
 
 class ConsoleLogTest {
@@ -106,6 +110,25 @@ class ConsoleLogTest {
         assertThat(messages()).containsExactly("old", "shown");
     }
 
+    @Test
+    void theLoggersCreateEntriesDownToTheConsoleLevel() {
+        FakeLoggers loggers = new FakeLoggers();
+        loggers.root.levels.put("io.mfpoauth.token.service", LogLevel.ERROR);
+        ConsoleLog log = new ConsoleLog(reader, loggers, config(Map.of()), out, ZoneOffset.UTC);
+        assertThat(loggers.root.levels).containsEntry(Logger.ROOT_LOGGER_NAME, LogLevel.INFO)
+                .containsEntry("io.mfpoauth.token.service", LogLevel.ERROR);
+
+        log.modified(config(Map.of("minimum.level", "DEBUG")));
+
+        assertThat(loggers.root.levels).containsEntry(Logger.ROOT_LOGGER_NAME, LogLevel.DEBUG)
+                .containsEntry(ConsoleLog.CONFIG_ADMIN_LOGGER, LogLevel.INFO); // its DEBUG shows secrets
+
+        log.modified(config(Map.of("minimum.level", "ERROR")));
+
+        assertThat(loggers.root.levels).containsEntry(Logger.ROOT_LOGGER_NAME, LogLevel.ERROR)
+                .containsEntry(ConsoleLog.CONFIG_ADMIN_LOGGER, LogLevel.ERROR);
+    }
+
     /** The message part of each printed line. */
     private List<String> messages() {
         return lines().stream().map(l -> l.substring(l.indexOf(": ") + 2)).toList();
@@ -121,6 +144,52 @@ class ConsoleLogTest {
 
     private static LogEntry entry(long sequence, LogLevel level, String message) {
         return new Entry(sequence, level, message, null, "test");
+    }
+
+    /** Only the root context, which is all the console sets. */
+    private static final class FakeLoggers implements LoggerAdmin {
+        final FakeContext root = new FakeContext();
+
+        @Override
+        public LoggerContext getLoggerContext(String name) {
+            assertThat(name).isNull();
+            return root;
+        }
+    }
+
+    private static final class FakeContext implements LoggerContext {
+        final Map<String, LogLevel> levels = new HashMap<>();
+
+        @Override
+        public String getName() {
+            return null;
+        }
+
+        @Override
+        public LogLevel getEffectiveLogLevel(String name) {
+            return levels.getOrDefault(name, levels.getOrDefault(Logger.ROOT_LOGGER_NAME, LogLevel.WARN));
+        }
+
+        @Override
+        public Map<String, LogLevel> getLogLevels() {
+            return new HashMap<>(levels);
+        }
+
+        @Override
+        public void setLogLevels(Map<String, LogLevel> update) {
+            levels.clear();
+            levels.putAll(update);
+        }
+
+        @Override
+        public void clear() {
+            levels.clear();
+        }
+
+        @Override
+        public boolean isEmpty() {
+            return levels.isEmpty();
+        }
     }
 
     /** The log's history is handed out most recent first, as the OSGi log does. */
