@@ -421,8 +421,8 @@ public class AdminSweepIT {
         }
         // Under its cap, a mail's 24 MiB attachment is streamed to the flash, not the 32 MiB heap: it reaches the
         // (closed) SMTP port and fails there with the mapped failure.
-        byte[] head = "{\"to\":[\"fax@example.com\"],\"subject\":\"big\",\"attachments\":[{\"name\":\"scan.pdf\",\"contentType\":\"application/pdf\",\"base64\":\""
-                .getBytes(StandardCharsets.US_ASCII);
+        byte[] head = ("{\"to\":[\"fax@example.com\"],\"subject\":\"big\",\"attachments\":[{\"name\":\"scan.pdf\","
+                + "\"contentType\":\"application/pdf\",\"base64\":\"").getBytes(StandardCharsets.US_ASCII);
         SweepHttp.Answer big = as(admin, "POST", "/api/v1/mail").header("Content-Type", JSON)
                 .header("Transfer-Encoding", "chunked").stream(out -> {
                     try (OutputStream body = SweepHttp.chunked(out)) {
@@ -500,7 +500,7 @@ public class AdminSweepIT {
     }
 
     @Test
-    public void cookiesAreHttpOnlyStrictAndWrongPasswordsGet429WithTheHeaders() throws Exception {
+    public void cookiesAreHttpOnlyStrictTheEventStreamAndWrongPasswordsGet429WithTheHeaders() throws Exception {
         SweepHttp.Answer signIn = http.request("POST", "/api/v1/session").header("X-MFP-Client", "web")
                 .json(Json.write(Map.of("user", "admin", "password", PASSWORD))).send();
         String cookie = signIn.header("Set-Cookie");
@@ -516,6 +516,9 @@ public class AdminSweepIT {
             }
             check(set != null && !set.contains("Secure"), a, "Secure only over HTTPS");
         }
+        SweepHttp.Answer events = as(admin, "GET", "/api/v1/events").headOnly().send();
+        check(events.status() == 200 && String.valueOf(events.header("Content-Type")).startsWith("text/event-stream"),
+                events, "the signed-in event stream opens (its headers checked like every answer's)");
         String address = nextAddress();
         SweepHttp.Answer last = null;
         for (int i = 0; i < 8 && (last == null || last.status() != 429); i++) {

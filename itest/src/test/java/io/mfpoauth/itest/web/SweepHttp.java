@@ -74,6 +74,7 @@ final class SweepHttp {
         private BodyWriter writer;
         private String from = "127.0.0.1";
         private boolean endEarly;
+        private boolean headOnly;
 
         private Request(String method, String target) {
             this.method = method;
@@ -116,6 +117,12 @@ final class SweepHttp {
             return this;
         }
 
+        /** Reads only the status line and the headers (an event stream never ends). */
+        Request headOnly() {
+            this.headOnly = true;
+            return this;
+        }
+
         Answer send() throws IOException, InterruptedException {
             StringBuilder head = new StringBuilder(method).append(' ').append(target).append(" HTTP/1.1\r\n")
                     .append("Host: ").append(base.getHost()).append(':').append(base.getPort()).append("\r\n");
@@ -151,7 +158,8 @@ final class SweepHttp {
                     sender.start();
                 }
                 try {
-                    Answer answer = read(method + " " + target, socket.getInputStream(), method.equals("HEAD"));
+                    Answer answer = read(method + " " + target, socket.getInputStream(),
+                            headOnly || method.equals("HEAD"));
                     observer.accept(answer);
                     return answer;
                 } finally {
