@@ -1,5 +1,6 @@
 package io.mfpoauth.admin.rest.internal;
 
+import java.io.EOFException;
 import java.io.IOException;
 import java.nio.file.DirectoryStream;
 import java.nio.file.Files;
@@ -118,6 +119,14 @@ public final class ApiServlet extends HttpServlet implements Backends {
                 response.setHeader("Connection", "close");
             }
             Responses.write(response, refusal);
+        } catch (EOFException truncated) {
+            // The client ended its body before the length it declared (or went away): its fault, not the
+            // device's, so a 400 rather than a 500, and no error in the log that any client could fill.
+            if (!response.isCommitted()) {
+                response.resetBuffer();
+                response.setHeader("Connection", "close");
+                Responses.write(response, ApiException.badRequest(null, "The body ended before its declared length"));
+            }
         } catch (Throwable e) {
             // An Error too (an OutOfMemoryError of one request): the client still gets the JSON 500 with the
             // security headers rather than the container's error page.

@@ -72,6 +72,25 @@ class ApiServletTest {
     }
 
     @Test
+    void aBodyEndingBeforeItsDeclaredLengthIsA400AndNoError() throws Exception {
+        java.io.InputStream truncated = new java.io.InputStream() {
+            @Override
+            public int read() throws java.io.IOException {
+                throw new java.io.EOFException("Early EOF");
+            }
+        };
+        FakeHttp.Response response = new FakeHttp.Response();
+        Map<String, String> headers = new java.util.HashMap<>(basic());
+        headers.put("Content-Type", "application/json");
+        servlet.service(FakeHttp.request("PUT", "/admin/password", headers, 200, truncated), response.servlet);
+        assertThat(response.status).isEqualTo(400);
+        assertThat(response.headers).containsEntry("Connection", "close");
+        assertThat(response.text()).isEqualTo(
+                "{\"error\":\"bad_request\",\"message\":\"The body ended before its declared length\"}");
+        assertThat(errors).isEmpty();
+    }
+
+    @Test
     void aRefusedGetWithoutABodyKeepsTheConnection() throws Exception {
         FakeHttp.Response get = new FakeHttp.Response();
         servlet.service(FakeHttp.request("GET", "/tokens", Map.of(), -1, new ByteArrayInputStream(new byte[0])),

@@ -52,6 +52,7 @@ final class FakeHttp {
                 new Class<?>[] { HttpServletRequest.class }, (proxy, m, args) -> switch (m.getName()) {
                     case "getMethod" -> method;
                     case "getPathInfo", "getRequestURI" -> path;
+                    case "getContextPath" -> "";
                     case "getHeader" -> headers.entrySet().stream().filter(e -> e.getKey().equalsIgnoreCase((String) args[0]))
                             .map(Map.Entry::getValue).findFirst().orElse(null);
                     case "getContentType" -> headers.get("Content-Type");
