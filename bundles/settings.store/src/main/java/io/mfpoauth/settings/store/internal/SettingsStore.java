@@ -1,7 +1,11 @@
 package io.mfpoauth.settings.store.internal;
 
 import java.io.IOException;
+import java.io.UncheckedIOException;
+import java.nio.file.FileSystems;
+import java.nio.file.Files;
 import java.nio.file.Path;
+import java.nio.file.attribute.PosixFilePermissions;
 import java.util.Dictionary;
 import java.util.Enumeration;
 
@@ -37,6 +41,15 @@ public final class SettingsStore implements PersistenceManager {
     }
 
     SettingsStore(BundleContext context, Path folder) {
+        // Owner-only, like the token store: the settings hold provider client ids and secrets and account names.
+        try {
+            Files.createDirectories(folder);
+            if (FileSystems.getDefault().supportedFileAttributeViews().contains("posix")) {
+                Files.setPosixFilePermissions(folder, PosixFilePermissions.fromString("rwx------"));
+            }
+        } catch (IOException e) {
+            throw new UncheckedIOException("The settings folder " + folder + " cannot be made: " + e.getMessage(), e);
+        }
         this.files = new FilePersistenceManager(context, folder.toString());
     }
 

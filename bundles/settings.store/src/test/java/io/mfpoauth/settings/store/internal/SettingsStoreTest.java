@@ -4,6 +4,7 @@ import static org.assertj.core.api.Assertions.assertThat;
 
 import java.nio.file.Files;
 import java.nio.file.Path;
+import java.nio.file.attribute.PosixFilePermissions;
 import java.util.Collections;
 import java.util.Dictionary;
 import java.util.Hashtable;
@@ -33,6 +34,7 @@ class SettingsStoreTest {
         smtp.put("port", 587);
         new SettingsStore(null, folder).store("io.mfpoauth.mail.smtp", smtp);
         assertThat(Files.isDirectory(folder)).isTrue();
+        assertThat(PosixFilePermissions.toString(Files.getPosixFilePermissions(folder))).isEqualTo("rwx------");
 
         SettingsStore next = new SettingsStore(null, folder);
         assertThat(next.exists("io.mfpoauth.mail.smtp")).isTrue();
