@@ -8,7 +8,13 @@ import java.nio.file.Path;
 import java.security.MessageDigest;
 import java.security.NoSuchAlgorithmException;
 import java.security.SecureRandom;
+import java.util.concurrent.CompletableFuture;
+import java.util.concurrent.CompletionException;
+import java.util.concurrent.CompletionStage;
+import java.util.concurrent.ExecutionException;
+import java.util.concurrent.Executor;
 import java.util.concurrent.TimeUnit;
+import java.util.concurrent.TimeoutException;
 import java.util.function.Consumer;
 import java.util.function.Function;
 import java.util.function.LongSupplier;
@@ -58,14 +64,34 @@ final class AdminAccount {
     private final int iterations;
     private final LongSupplier nanoClock;
     private final byte[] pepper = new byte[32];
+    /**
+     * How long a sign-in waits for the first start's hash: PBKDF2 takes about a second on a cold JVM on the device, far
+     * less than this; a sign-in that still finds no hash is refused.
+     */
+    private static final long FIRST_HASH_WAIT_SECONDS = 60;
+
+    private final Executor firstStart;
     private volatile PasswordHash hash;
     private volatile Remembered remembered;
+    /** The first start's account being made (its PBKDF2 hash computed and stored); completed once it is. */
+    private volatile CompletableFuture<Void> made = CompletableFuture.completedFuture(null);
 
+    /** An account whose first start makes the hash in the caller's thread (tests). */
     AdminAccount(Path file, SecureRandom random, int iterations, LongSupplier nanoClock) {
+        this(file, random, iterations, nanoClock, Runnable::run);
+    }
+
+    /**
+     * @param firstStart runs the first start's hashing: the firmware gives a thread of its own, so the seconds of
+     *        PBKDF2 on a cold JVM do not hold up the component's activation and, with it, every bundle at a later start
+     *        level (the token service, the mail bundles)
+     */
+    AdminAccount(Path file, SecureRandom random, int iterations, LongSupplier nanoClock, Executor firstStart) {
         this.file = file;
         this.random = random;
         this.iterations = iterations;
         this.nanoClock = nanoClock;
+        this.firstStart = firstStart;
         random.nextBytes(pepper);
     }
 
@@ -87,19 +113,56 @@ final class AdminAccount {
         }
         String given = environment.apply(ENVIRONMENT_VARIABLE);
         if (given != null && !given.isBlank()) {
-            store(given);
+            makeFirst(given);
             return Start.FROM_ENVIRONMENT;
         }
         String generated = generate();
-        store(generated);
+        makeFirst(generated);
         console.accept("mfp-oauth: the administrator password (user " + USER + ") is " + generated
                 + " ; it is shown only this once: change it on the web page (Password) or with PUT /api/v1/admin/password");
         return Start.GENERATED;
     }
 
+    /**
+     * Stores the first start's password through {@link #firstStart}; until that is done, {@link #verify} waits for it.
+     * The password just set is remembered like one just verified: the administrator's first sign-in, usually right
+     * after the start, then needs no second PBKDF2.
+     */
+    private void makeFirst(String password) throws IOException {
+        CompletableFuture<Void> making = new CompletableFuture<>();
+        made = making;
+        firstStart.execute(() -> {
+            try {
+                store(password);
+                remembered = new Remembered(digest(password), nanoClock.getAsLong() + REMEMBER_NANOS);
+                making.complete(null);
+            } catch (IOException | RuntimeException e) {
+                making.completeExceptionally(e);
+            }
+        });
+        if (making.isCompletedExceptionally()) {
+            try {
+                making.join();
+            } catch (CompletionException e) {
+                if (e.getCause() instanceof IOException io) {
+                    throw io; // hashed in this thread (tests): fail the load as before
+                }
+                throw e;
+            }
+        }
+    }
+
+    /** Completes when the first start's account is stored (at once when it was read), exceptionally if storing failed. */
+    CompletionStage<Void> made() {
+        return made;
+    }
+
     /** Whether {@code password} is the administrator's. Takes the same time wherever a wrong password differs. */
     boolean verify(String password) {
         PasswordHash current = hash;
+        if (current == null && !made.isDone()) {
+            current = awaitFirstHash();
+        }
         if (current == null || password == null || password.length() > MAX_LENGTH) {
             return false;
         }
@@ -120,6 +183,17 @@ final class AdminAccount {
             }
         }
         return true;
+    }
+
+    private PasswordHash awaitFirstHash() {
+        try {
+            made.get(FIRST_HASH_WAIT_SECONDS, TimeUnit.SECONDS);
+        } catch (InterruptedException e) {
+            Thread.currentThread().interrupt();
+        } catch (ExecutionException | TimeoutException e) {
+            // Not stored: refused like any password while there is no hash.
+        }
+        return hash;
     }
 
     /** Replaces the password. @throws IllegalArgumentException when it is shorter than 8 or longer than 256 characters */

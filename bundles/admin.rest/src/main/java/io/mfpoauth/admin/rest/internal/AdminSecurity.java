@@ -46,7 +46,8 @@ public final class AdminSecurity {
     public AdminSecurity(AdminRestConfig config, BundleContext context,
             @Reference(service = LoggerFactory.class) Logger logger) throws IOException {
         this(new AdminAccount(DataFolder.admin(context).resolve("account"), new SecureRandom(), PasswordHash.ITERATIONS,
-                System::nanoTime), config.sessionIdleMinutes(), config.maxSessions(), System::nanoTime);
+                System::nanoTime, AdminSecurity::firstStartThread), config.sessionIdleMinutes(), config.maxSessions(),
+                System::nanoTime);
         switch (account.load(System::getenv, System.out::println)) {
             case GENERATED -> logger.warn("No administrator account yet: generated a password for user admin and "
                     + "printed it once on the console");
@@ -56,6 +57,19 @@ public final class AdminSecurity {
                     + " cannot be read: every sign-in is refused until it is deleted and the firmware restarted");
             case LOADED -> logger.debug("Administrator account read");
         }
+        account.made().whenComplete((done, failure) -> {
+            if (failure != null) {
+                logger.error("The administrator account could not be stored: every sign-in is refused until the"
+                        + " firmware is restarted (" + failure.getClass().getSimpleName() + ")");
+            }
+        });
+    }
+
+    /** The first start's hashing, once, on a thread that ends with it. */
+    private static void firstStartThread(Runnable hashing) {
+        Thread thread = new Thread(hashing, "mfp-oauth admin account");
+        thread.setDaemon(true);
+        thread.start();
     }
 
     /** For tests: an account already loaded, and a clock. */

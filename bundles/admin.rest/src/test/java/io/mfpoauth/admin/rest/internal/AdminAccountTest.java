@@ -12,6 +12,8 @@ import java.security.SecureRandom;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.Map;
+import java.util.concurrent.CompletableFuture;
+import java.util.concurrent.TimeUnit;
 import java.util.concurrent.atomic.AtomicLong;
 
 import org.junit.jupiter.api.Test;
@@ -73,6 +75,24 @@ class AdminAccountTest {
                     .isEqualTo("rwx------");
         }
         assertThat(folder.resolve("admin")).isDirectoryNotContaining("glob:**.tmp");
+    }
+
+    @Test
+    void theFirstStartHashesOffTheActivationAndSignInsWaitForIt() throws Exception {
+        List<Runnable> hashing = new ArrayList<>();
+        AdminAccount account = new AdminAccount(folder.resolve("admin/account"), new SecureRandom(), ROUNDS, clock::get,
+                hashing::add);
+        assertThat(account.load(Map.of(AdminAccount.ENVIRONMENT_VARIABLE, "from-the-env")::get, console::add))
+                .isEqualTo(AdminAccount.Start.FROM_ENVIRONMENT);
+        assertThat(folder.resolve("admin/account")).doesNotExist();
+        assertThat(account.made().toCompletableFuture()).isNotDone();
+
+        CompletableFuture<Boolean> signIn = CompletableFuture.supplyAsync(() -> account.verify("from-the-env"));
+        hashing.forEach(Runnable::run);
+        assertThat(signIn.get(30, TimeUnit.SECONDS)).isTrue();
+        assertThat(account.made().toCompletableFuture()).isCompleted();
+        assertThat(account.verify("not-the-password")).isFalse();
+        assertThat(PasswordHash.parse(Files.readString(folder.resolve("admin/account"))).matches("from-the-env")).isTrue();
     }
 
     @Test

@@ -54,7 +54,12 @@ public final class JdkOAuthHttp implements OAuthHttp {
     private final ThreadPoolExecutor executor;
     private final JsonMapper mapper;
     private final Set<Call> calls = ConcurrentHashMap.newKeySet();
-    private volatile HttpClient client;
+    /**
+     * Built at the first exchange, not with this object: building it sets up the JDK's TLS (the default SSL context
+     * reads and parses the CA certificates), which took a second and more of the token service's activation on a
+     * cold JVM, on the firmware's start path, for a client a device with no token never uses. Guarded by this.
+     */
+    private HttpClient client;
     private volatile boolean closed;
 
     public JdkOAuthHttp(HttpSettings settings) {
@@ -64,6 +69,9 @@ public final class JdkOAuthHttp implements OAuthHttp {
         // an idle device refreshes a token once an hour: no reason to keep threads in between
         executor.allowCoreThreadTimeOut(true);
         this.mapper = HttpReply.newMapper();
+    }
+
+    private HttpClient newClient() {
         HttpClient.Builder builder = HttpClient.newBuilder()
                 // HTTP/1.1: one exchange per connection, so cancelling a cut-off or timed-out exchange closes its
                 // connection; HTTP/2 would only reset a stream and gains nothing for a few small requests
@@ -78,7 +86,18 @@ public final class JdkOAuthHttp implements OAuthHttp {
             // not the JVM-wide default selector: the device's proxy setting is the only one that applies
             builder.proxy(HttpClient.Builder.NO_PROXY);
         }
-        this.client = builder.build();
+        return builder.build();
+    }
+
+    /** The client, built on first use; {@code null} once closed. */
+    private synchronized HttpClient client() {
+        if (closed) {
+            return null;
+        }
+        if (client == null) {
+            client = newClient();
+        }
+        return client;
     }
 
     @Override
@@ -149,8 +168,8 @@ public final class JdkOAuthHttp implements OAuthHttp {
         Call call = new Call(settings.maxBodyBytes());
         calls.add(call);
         try {
-            HttpClient c = client;
-            if (closed || c == null) {
+            HttpClient c = client();
+            if (c == null) {
                 throw new IOException(where + " not sent: the HTTP client is closed");
             }
             // the client's own timeout stops when the headers arrive; this one also covers the body

@@ -128,6 +128,24 @@ class JdkOAuthHttpTest {
     }
 
     @Test
+    void theJdkClientIsBuiltAtTheFirstExchangeNotWithTheObject() throws IOException {
+        long selectorsBefore = selectorThreads();
+        JdkOAuthHttp unused = new JdkOAuthHttp(settings(Duration.ofSeconds(1)));
+        try {
+            // building the JDK client starts its selector thread (and sets up TLS): none yet
+            assertThat(selectorThreads()).isLessThanOrEqualTo(selectorsBefore);
+        } finally {
+            unused.close();
+        }
+        assertThatThrownBy(() -> unused.get(uri("/json"))).isInstanceOf(IOException.class).hasMessageContaining("closed");
+    }
+
+    private static long selectorThreads() {
+        return Thread.getAllStackTraces().keySet().stream()
+                .filter(t -> t.getName().startsWith("HttpClient-") && t.getName().endsWith("-SelectorManager")).count();
+    }
+
+    @Test
     void jsonOk() throws IOException {
         HttpReply reply = http.postForm(uri("/json"), Map.of("grant_type", "refresh_token"));
         assertThat(reply.status()).isEqualTo(200);
