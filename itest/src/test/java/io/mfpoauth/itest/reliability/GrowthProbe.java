@@ -1,0 +1,123 @@
+package io.mfpoauth.itest.reliability;
+
+import java.io.IOException;
+import java.lang.management.ManagementFactory;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.Map;
+import java.util.TreeMap;
+import java.util.stream.Stream;
+
+import javax.management.ObjectName;
+
+/**
+ * What the test JVM (which is also the framework's: Pax Exam's native container) holds at one moment: live
+ * threads by name, open file descriptors, heap in use after garbage collection, and instances of this project's
+ * classes. Two snapshots, before and after many cycles, show what grew.
+ */
+record GrowthProbe(Map<String, Integer> threads, int threadCount, int openFiles, long usedHeap,
+        Map<String, Long> ourInstances) {
+
+    private static final String OUR_CLASSES = "io.mfpoauth.";
+
+    /**
+     * Takes a snapshot once the JVM has settled: several collections with short sleeps in between (reference
+     * processing and finalisation run on their own threads), then the lowest of a few readings of each figure, so
+     * a pool thread that is just finishing or a buffer on its way out is not taken for growth.
+     */
+    static GrowthProbe settled() throws Exception {
+        GrowthProbe best = null;
+        for (int i = 0; i < 4; i++) {
+            collect();
+            GrowthProbe now = now();
+            best = best == null ? now : best.lowest(now);
+        }
+        return best;
+    }
+
+    private static void collect() throws InterruptedException {
+        for (int i = 0; i < 3; i++) {
+            System.gc();
+            Thread.sleep(100);
+        }
+    }
+
+    private static GrowthProbe now() throws Exception {
+        Map<String, Integer> names = new TreeMap<>();
+        int count = 0;
+        for (Thread t : Thread.getAllStackTraces().keySet()) {
+            if (t.isAlive()) {
+                names.merge(family(t.getName()), 1, Integer::sum);
+                count++;
+            }
+        }
+        long used = ManagementFactory.getMemoryMXBean().getHeapMemoryUsage().getUsed();
+        return new GrowthProbe(names, count, countOpenFiles(), used, countOurInstances());
+    }
+
+    /** A thread's name without its serial numbers: pool threads are told apart by number, not by kind. */
+    static String family(String name) {
+        return name.replaceAll("[0-9]+", "#");
+    }
+
+    static int countOpenFiles() throws IOException {
+        try (Stream<Path> fds = Files.list(Path.of("/proc/self/fd"))) {
+            return (int) fds.count();
+        }
+    }
+
+    /** Live instances per class of this project, from the JVM's class histogram (which collects first). */
+    static Map<String, Long> countOurInstances() throws Exception {
+        String histogram = (String) ManagementFactory.getPlatformMBeanServer().invoke(
+                new ObjectName("com.sun.management:type=DiagnosticCommand"), "gcClassHistogram",
+                new Object[] {new String[0]}, new String[] {String[].class.getName()});
+        Map<String, Long> out = new TreeMap<>();
+        for (String line : histogram.split("\n")) {
+            // "   12:           345          6789  io.mfpoauth.token.service.internal.SlotState (module)"
+            String[] f = line.trim().split("\\s+");
+            if (f.length >= 4 && f[0].endsWith(":") && f[3].startsWith(OUR_CLASSES)) {
+                out.merge(f[3], Long.parseLong(f[1]), Long::sum);
+            }
+        }
+        return out;
+    }
+
+    private GrowthProbe lowest(GrowthProbe o) {
+        Map<String, Integer> t = o.threadCount < threadCount ? o.threads : threads;
+        Map<String, Long> inst = new TreeMap<>(ourInstances);
+        o.ourInstances.forEach((k, v) -> inst.merge(k, v, Math::min));
+        return new GrowthProbe(t, Math.min(threadCount, o.threadCount), Math.min(openFiles, o.openFiles),
+                Math.min(usedHeap, o.usedHeap), inst);
+    }
+
+    /** Thread families with more threads now than before, as "name: before -> after". */
+    List<String> threadsGrownSince(GrowthProbe before) {
+        List<String> grown = new ArrayList<>();
+        threads.forEach((name, n) -> {
+            int was = before.threads.getOrDefault(name, 0);
+            if (n > was) {
+                grown.add(name + ": " + was + " -> " + n);
+            }
+        });
+        return grown;
+    }
+
+    /** Our classes with more than {@code slack} more instances now than before, as "class: before -> after". */
+    List<String> instancesGrownSince(GrowthProbe before, long slack) {
+        List<String> grown = new ArrayList<>();
+        ourInstances.forEach((name, n) -> {
+            long was = before.ourInstances.getOrDefault(name, 0L);
+            if (n > was + slack) {
+                grown.add(name + ": " + was + " -> " + n);
+            }
+        });
+        return grown;
+    }
+
+    String summary() {
+        return threadCount + " threads, " + openFiles + " open files, " + usedHeap / 1024 + " KiB heap in use, "
+                + ourInstances.values().stream().mapToLong(Long::longValue).sum() + " instances of our classes";
+    }
+}
