@@ -18,7 +18,7 @@ import javax.management.ObjectName;
  * classes. Two snapshots, before and after many cycles, show what grew.
  */
 record GrowthProbe(Map<String, Integer> threads, int threadCount, int openFiles, long usedHeap,
-        Map<String, Long> ourInstances) {
+        Map<String, Long> ourInstances, Map<String, Long> bytesByClass) {
 
     private static final String OUR_CLASSES = "io.mfpoauth.";
 
@@ -54,7 +54,10 @@ record GrowthProbe(Map<String, Integer> threads, int threadCount, int openFiles,
             }
         }
         long used = ManagementFactory.getMemoryMXBean().getHeapMemoryUsage().getUsed();
-        return new GrowthProbe(names, count, countOpenFiles(), used, countOurInstances());
+        Map<String, Long> instances = new TreeMap<>();
+        Map<String, Long> bytes = new TreeMap<>();
+        histogram(instances, bytes);
+        return new GrowthProbe(names, count, countOpenFiles(), used, instances, bytes);
     }
 
     /** A thread's name without its serial numbers: pool threads are told apart by number, not by kind. */
@@ -68,28 +71,34 @@ record GrowthProbe(Map<String, Integer> threads, int threadCount, int openFiles,
         }
     }
 
-    /** Live instances per class of this project, from the JVM's class histogram (which collects first). */
-    static Map<String, Long> countOurInstances() throws Exception {
+    /**
+     * From the JVM's class histogram of live objects (it collects first): instances per class of this project, and
+     * bytes per class of every class (to name what grew when something did).
+     */
+    private static void histogram(Map<String, Long> ourInstances, Map<String, Long> bytesByClass) throws Exception {
         String histogram = (String) ManagementFactory.getPlatformMBeanServer().invoke(
                 new ObjectName("com.sun.management:type=DiagnosticCommand"), "gcClassHistogram",
                 new Object[] {new String[0]}, new String[] {String[].class.getName()});
-        Map<String, Long> out = new TreeMap<>();
         for (String line : histogram.split("\n")) {
             // "   12:           345          6789  io.mfpoauth.token.service.internal.SlotState (module)"
             String[] f = line.trim().split("\\s+");
-            if (f.length >= 4 && f[0].endsWith(":") && f[3].startsWith(OUR_CLASSES)) {
-                out.merge(f[3], Long.parseLong(f[1]), Long::sum);
+            if (f.length >= 4 && f[0].endsWith(":")) {
+                bytesByClass.merge(f[3], Long.parseLong(f[2]), Long::sum);
+                if (f[3].startsWith(OUR_CLASSES)) {
+                    ourInstances.merge(f[3], Long.parseLong(f[1]), Long::sum);
+                }
             }
         }
-        return out;
     }
 
     private GrowthProbe lowest(GrowthProbe o) {
         Map<String, Integer> t = o.threadCount < threadCount ? o.threads : threads;
         Map<String, Long> inst = new TreeMap<>(ourInstances);
         o.ourInstances.forEach((k, v) -> inst.merge(k, v, Math::min));
+        Map<String, Long> bytes = new TreeMap<>(bytesByClass);
+        o.bytesByClass.forEach((k, v) -> bytes.merge(k, v, Math::min));
         return new GrowthProbe(t, Math.min(threadCount, o.threadCount), Math.min(openFiles, o.openFiles),
-                Math.min(usedHeap, o.usedHeap), inst);
+                Math.min(usedHeap, o.usedHeap), inst, bytes);
     }
 
     /** Thread families with more threads now than before, as "name: before -> after". */
@@ -114,6 +123,17 @@ record GrowthProbe(Map<String, Integer> threads, int threadCount, int openFiles,
             }
         });
         return grown;
+    }
+
+    /** The {@code n} classes whose live objects grew most in bytes, as "class +KiB". */
+    List<String> biggestGrowthSince(GrowthProbe before, int n) {
+        return bytesByClass.entrySet().stream()
+                .map(e -> Map.entry(e.getKey(), e.getValue() - before.bytesByClass.getOrDefault(e.getKey(), 0L)))
+                .filter(e -> e.getValue() > 0)
+                .sorted(Map.Entry.<String, Long>comparingByValue().reversed())
+                .limit(n)
+                .map(e -> e.getKey() + " +" + e.getValue() / 1024 + " KiB")
+                .toList();
     }
 
     String summary() {
