@@ -60,7 +60,8 @@ import org.osgi.service.event.EventHandler;
  * that makes the slot {@code INVALID}: the last case shows the test can see that.
  *
  * <p>The endpoint is a raw loopback socket ({@link MisbehavingTokenServer}); retries are made fast through the
- * token service's own settings (first retry 1 s, at most 2 s; 2 s request timeout) and tokens live 4 s. Runs in
+ * token service's own settings (first retry 1 s, at most 2 s; 2 s request timeout) and tokens live 4 s; the
+ * Retry-After cases ask for 5 s, longer than any other wait, so their gaps show the header was honoured. Runs in
  * about a minute and a half. {@code -Dreliability.long=true} repeats each fault for more retries (6 instead of 2).
  */
 @RunWith(PaxExam.class)
@@ -68,7 +69,11 @@ import org.osgi.service.event.EventHandler;
 public class MisbehavingEndpointIT {
     private static final long LIFETIME_SECONDS = 4;
     private static final int REQUEST_TIMEOUT_SECONDS = 2;
-    private static final int RETRY_AFTER_SECONDS = 3;
+    /**
+     * Longer than anything else could make the device wait (the retry backoff is at most 2.4 s, and the token
+     * falls due 3 s after it was issued), so an attempt no sooner than this shows the header was honoured.
+     */
+    private static final int RETRY_AFTER_SECONDS = 5;
     /** Generous: a retry is due within 2.4 s (2 s and 20% jitter), a hanging attempt takes 2 s more. */
     private static final long RECOVERY_MILLIS = 20_000;
     private static final int FAULTY_ATTEMPTS = Boolean.getBoolean("reliability.long") ? 6 : 2;
@@ -219,6 +224,7 @@ public class MisbehavingEndpointIT {
         TokenStatus status = tokens.status(slot);
         assertEquals(TokenState.INVALID, status.state);
         assertEquals("invalid_grant", status.error.code);
+        awaitEventOf(slot, status.revision);
         assertTrue("the INVALID state was posted", eventsOf(slot).stream()
                 .anyMatch(e -> TokenState.INVALID.name().equals(e.getProperty(TokenEvents.STATE))));
         tokens.delete(slot);
@@ -270,6 +276,7 @@ public class MisbehavingEndpointIT {
         assertNotEquals("a new token after the fault", before.value(), after.value());
         assertTrue("the new token is one the provider issued", server.issued().contains(after.value()));
 
+        awaitEventOf(slot, recovered.revision);
         for (Event e : eventsOf(slot)) {
             assertNotEquals("no event says INVALID during " + fault, TokenState.INVALID.name(),
                     e.getProperty(TokenEvents.STATE));
@@ -365,6 +372,18 @@ public class MisbehavingEndpointIT {
         }
         for (String token : server.issued()) {
             assertFalse(where + " holds a token", text.contains(token));
+        }
+    }
+
+    /** EventAdmin delivers asynchronously: waits for the event of the status with this revision. */
+    private void awaitEventOf(Slot slot, long revision) throws InterruptedException {
+        long deadline = System.currentTimeMillis() + RECOVERY_MILLIS;
+        while (eventsOf(slot).stream()
+                .noneMatch(e -> ((TokenStatus) e.getProperty(TokenEvents.STATUS)).revision >= revision)) {
+            if (System.currentTimeMillis() > deadline) {
+                fail("no event for revision " + revision + " of " + slot);
+            }
+            Thread.sleep(20);
         }
     }
 
