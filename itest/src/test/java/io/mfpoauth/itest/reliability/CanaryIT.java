@@ -33,12 +33,13 @@ import io.mfpoauth.itest.web.AdminApi;
  * flow of the exported firmware ({@code firmware.jar}, a real process, console log at DEBUG), then everything the
  * firmware wrote or answered is searched for them: the whole console log, the event stream ({@code /api/v1/events},
  * recorded throughout), every REST answer (bodies and headers, error messages included), the configuration folder,
- * the framework's storage (ConfigAdmin's files, searched while the firmware runs, since a clean stop removes it) and
+ * the framework's storage (searched while the firmware runs, since a clean stop removes it), ConfigAdmin's files and
  * every file under the data folder, before Delete (the encrypted token files, as bytes: not decrypted) and after.
  *
  * <p>Also a confidential generic provider is configured through REST with a canary client secret ({@code CANARYCS…}):
- * it is searched for in the same places except the framework storage, where ConfigAdmin keeps it as typed (a known
- * gap: unlike mail passwords, client secrets are not sealed).
+ * it is searched for in the same places except ConfigAdmin's files (the framework storage, and the settings store's
+ * {@code <data>/config}), where it is kept as typed (a known gap: unlike mail passwords, client secrets are not
+ * sealed; the folder is the owner's only).
  *
  * <p>The flows: device-flow Get Token for SMTP and for a POP setting, an SMTP connection test whose first sign-in
  * the server refuses (one forced refresh), timed refreshes of short-lived tokens, a test mail, a POP check refused
@@ -87,7 +88,7 @@ public class CanaryIT {
                 searchTree(firmware.conf(), needles, hits);
                 firmware.close();
                 recorded.set(0, events.text());
-                searchTree(firmware.data(), needles, hits);
+                searchData(firmware, needles, hits);
                 searchTree(firmware.work().resolve("tmp"), tokenNeedles, hits);
                 for (Path log : firmware.logs()) {
                     search("console log " + log.getFileName(), CrashFirmware.read(log), needles, hits);
@@ -176,7 +177,7 @@ public class CanaryIT {
         try (Stream<Path> stored = Files.list(firmware.data().resolve("tokens"))) {
             assertEquals("two token files", 2, stored.filter(f -> f.toString().endsWith(".token")).count());
         }
-        searchTree(firmware.data(), needles(auth.issued()), hits);
+        searchData(firmware, needles(auth.issued()), hits);
 
         // Delete revokes the refresh token at the provider (in the background).
         ok(api.delete("/api/v1/tokens/smtp"));
@@ -295,13 +296,23 @@ public class CanaryIT {
         return encoded.substring(first, last);
     }
 
-    private static void searchTree(Path root, List<String> needles, Map<String, String> hits) throws IOException {
+    /** The data folder; its settings (ConfigAdmin's files) hold the client secret as typed: see the class comment. */
+    private static void searchData(CrashFirmware firmware, List<String> needles, Map<String, String> hits)
+            throws IOException {
+        Path settings = firmware.data().resolve("config");
+        searchTree(settings, needles.stream().filter(n -> !isSecretNeedle(n)).toList(), hits);
+        searchTree(firmware.data(), needles, hits, settings);
+    }
+
+    private static void searchTree(Path root, List<String> needles, Map<String, String> hits, Path... except)
+            throws IOException {
         if (!Files.exists(root)) {
             return;
         }
         List<Path> files;
         try (Stream<Path> walk = Files.walk(root)) {
-            files = walk.filter(Files::isRegularFile).toList();
+            files = walk.filter(Files::isRegularFile)
+                    .filter(f -> Stream.of(except).noneMatch(f::startsWith)).toList();
         }
         for (Path f : files) {
             byte[] bytes;
