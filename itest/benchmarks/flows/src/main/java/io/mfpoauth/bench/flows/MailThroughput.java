@@ -58,8 +58,8 @@ import org.osgi.service.log.Logger;
  * cache, so revocation applies at once), timed directly against Keycloak.
  */
 final class MailThroughput {
-    static final int BLOCKS_PER_METHOD = 5;
-    static final int MESSAGES_PER_BLOCK = 30;
+    static final int BLOCKS_PER_METHOD = 7;
+    static final int MESSAGES_PER_BLOCK = 150;
     static final double TARGET = 0.95;
     private static final String ACCOUNT = "scanner@mfp.test";
     private static final String RECIPIENT = "fax@mfp.test";
