@@ -1,5 +1,7 @@
 package io.mfpoauth.mail.smtp.internal;
 
+import java.io.IOException;
+import java.io.OutputStream;
 import java.io.UnsupportedEncodingException;
 import java.nio.charset.StandardCharsets;
 import java.util.ArrayList;
@@ -36,7 +38,35 @@ final class MessageBuilder {
     }
 
     /** A message ready to send; {@code attachmentBytes} counts what was read of the attachments while sending. */
+    /**
+     * A message that knows whether its content was handed to a transport: Jakarta Mail writes it only after the
+     * server's 354 to DATA, so before that the server cannot have accepted it and a send may be retried elsewhere.
+     */
+    static final class Tracked extends MimeMessage {
+        private volatile boolean written;
+
+        Tracked(Session session) {
+            super(session);
+        }
+
+        @Override
+        public void writeTo(OutputStream os, String[] ignoreList) throws IOException,
+                MessagingException {
+            written = true;
+            super.writeTo(os, ignoreList);
+        }
+
+        boolean written() {
+            return written;
+        }
+    }
+
     record Built(MimeMessage message, InternetAddress[] recipients, long textBytes, LongAdder attachmentBytes) {
+        /** True once the content went to a server (see {@link Tracked}). */
+        boolean written() {
+            return message instanceof Tracked && ((Tracked) message).written();
+        }
+
 
         String messageId() throws MessagingException {
             return message.getMessageID();
@@ -58,7 +88,7 @@ final class MessageBuilder {
         InternetAddress[] cc = addresses(mail.cc());
         LongAdder attachmentBytes = new LongAdder();
         try {
-            MimeMessage message = new MimeMessage(session);
+            MimeMessage message = new Tracked(session);
             message.setFrom(sender(settings));
             message.setRecipients(RecipientType.TO, to);
             if (cc.length > 0) {

@@ -13,6 +13,9 @@ import org.osgi.service.metatype.annotations.Option;
 @ObjectClassDefinition(name = "mfp-oauth SMTP",
         description = "The device's SMTP server, shared by scan to e-mail, internet-fax send and notifications.")
 public @interface SmtpConfig {
+    String IDLE_SECONDS = "idleSeconds";
+    int DEFAULT_IDLE_SECONDS = 5;
+    int MAX_IDLE_SECONDS = 60;
 
     @AttributeDefinition(name = "Server", description = "SMTP server host name or IP address.")
     String server();
@@ -62,4 +65,9 @@ public @interface SmtpConfig {
         @Option(value = "xoauth2", label = "XOAUTH2"),
         @Option(value = "oauthbearer", label = "OAUTHBEARER")})
     String oauthMechanism() default "auto";
+
+    @AttributeDefinition(name = "Keep connection", min = "0", max = "60", description = "Seconds a signed-in "
+            + "connection stays open after a send, so the next message of a batch needs no new sign-in; 0: close "
+            + "after each message.")
+    int idleSeconds() default DEFAULT_IDLE_SECONDS;
 }

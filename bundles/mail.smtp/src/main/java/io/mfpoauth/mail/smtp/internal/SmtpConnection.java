@@ -1,6 +1,8 @@
 package io.mfpoauth.mail.smtp.internal;
 
 import java.nio.charset.StandardCharsets;
+import java.security.MessageDigest;
+import java.security.NoSuchAlgorithmException;
 import java.util.Arrays;
 import java.util.Base64;
 import java.util.Locale;
@@ -31,7 +33,11 @@ final class SmtpConnection implements AutoCloseable {
 
     private final SMTPTransport transport;
     private final String server;
+    private static final int OK = 250;
+
     private String signedIn;
+    /** A digest of the token this connection signed in with, never the token: reuse compares it with today's. */
+    private byte[] tokenDigest;
 
     SmtpConnection(SMTPTransport transport, String server) {
         this.transport = transport;
@@ -93,6 +99,7 @@ final class SmtpConnection implements AutoCloseable {
         int code = command("AUTH " + mechanism.mechanismName() + " " + response);
         if (code == SIGNED_IN) {
             signedIn = mechanism.mechanismName() + " as " + account;
+            tokenDigest = digest(token.value());
             return;
         }
         String reply = transport.getLastServerResponse();
@@ -130,6 +137,32 @@ final class SmtpConnection implements AutoCloseable {
             MailException failure = SmtpFailures.of(e, server, transport.getLastReturnCode(),
                     transport.getLastServerResponse());
             throw signedIn == null ? Failures.unauthenticated(failure, server) : failure;
+        }
+    }
+
+    /** True when signed in with this token, or with none when it is null (password, no sign-in). */
+    boolean signedInWith(byte[] digest) {
+        return digest == null ? tokenDigest == null : tokenDigest != null && MessageDigest.isEqual(digest, tokenDigest);
+    }
+
+    /**
+     * Readies a kept connection for the next message: RSET, which also shows that the server still listens (servers
+     * close idle connections, often with a 421 we only read now). False when the connection is unusable.
+     */
+    boolean reset() {
+        try {
+            return transport.simpleCommand("RSET") == OK;
+        } catch (MessagingException | RuntimeException gone) {
+            return false;
+        }
+    }
+
+    /** SHA-256 of a token, to recognize it later without keeping it. */
+    static byte[] digest(String token) {
+        try {
+            return MessageDigest.getInstance("SHA-256").digest(token.getBytes(StandardCharsets.UTF_8));
+        } catch (NoSuchAlgorithmException e) {
+            throw new IllegalStateException("SHA-256 is a required JCA algorithm", e);
         }
     }
 

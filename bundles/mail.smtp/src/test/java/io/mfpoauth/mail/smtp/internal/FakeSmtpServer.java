@@ -42,6 +42,8 @@ final class FakeSmtpServer implements AutoCloseable {
     volatile String mailFromReply = "250 2.1.0 Sender OK";
     volatile UnaryOperator<String> rcptReply = line -> "250 2.1.5 Recipient OK";
     volatile long dataDelayMillis;
+    /** The n-th message (1-based) is read and stored, then the connection is dropped without a reply; 0: none. */
+    volatile int hangUpAfterMessage;
     /** Accepts connections and never answers. */
     volatile boolean silent;
     /** With a context: offers STARTTLS (and no AUTH before it), or speaks TLS from the first byte. */
@@ -54,6 +56,7 @@ final class FakeSmtpServer implements AutoCloseable {
     final List<Path> messages = Collections.synchronizedList(new ArrayList<>());
     final AtomicInteger connections = new AtomicInteger();
     final AtomicInteger maxConcurrent = new AtomicInteger();
+    final AtomicInteger quits = new AtomicInteger();
     private final AtomicInteger concurrent = new AtomicInteger();
     private final AtomicInteger auths = new AtomicInteger();
 
@@ -82,6 +85,7 @@ final class FakeSmtpServer implements AutoCloseable {
 
     private void serve(Socket plain) {
         maxConcurrent.accumulateAndGet(concurrent.incrementAndGet(), Math::max);
+        boolean ended = false;
         Socket socket = plain;
         try (plain) {
             if (silent) {
@@ -139,6 +143,9 @@ final class FakeSmtpServer implements AutoCloseable {
                         }
                         Thread.sleep(dataDelayMillis);
                         messages.add(file);
+                        if (messages.size() == hangUpAfterMessage) {
+                            return;
+                        }
                         reply(out, "250 2.0.0 OK queued as " + messages.size());
                         break;
                     case "STAR":
@@ -148,6 +155,10 @@ final class FakeSmtpServer implements AutoCloseable {
                         out = socket.getOutputStream();
                         break;
                     case "QUIT":
+                        // Counted as gone before the reply: a client that read it may open its next connection.
+                        quits.incrementAndGet();
+                        ended = true;
+                        concurrent.decrementAndGet();
                         reply(out, "221 2.0.0 Bye");
                         return;
                     default:
@@ -157,7 +168,9 @@ final class FakeSmtpServer implements AutoCloseable {
         } catch (IOException | InterruptedException e) {
             // the client went away, or the test is over
         } finally {
-            concurrent.decrementAndGet();
+            if (!ended) {
+                concurrent.decrementAndGet();
+            }
         }
     }
 
@@ -203,6 +216,25 @@ final class FakeSmtpServer implements AutoCloseable {
             line.write(b);
         }
         return null;
+    }
+
+    /**
+     * Hangs up every open connection, as a server does with idle ones: with {@code farewell} (e.g. a 421) first when
+     * it is not null.
+     */
+    void hangUp(String farewell) {
+        synchronized (sockets) {
+            for (Socket socket : sockets) {
+                try {
+                    if (farewell != null && !socket.isClosed()) {
+                        reply(socket.getOutputStream(), farewell);
+                    }
+                    socket.close();
+                } catch (IOException alreadyGone) {
+                    // nothing to hang up
+                }
+            }
+        }
     }
 
     @Override

@@ -65,6 +65,7 @@ class SmtpMailSenderTest {
     FakeSmtpServer server;
     final FakeTokens tokens = new FakeTokens();
     final RecordingLogger log = new RecordingLogger();
+    final List<SmtpMailSender> senders = new ArrayList<>();
 
     @BeforeEach
     void start() throws IOException {
@@ -73,6 +74,7 @@ class SmtpMailSenderTest {
 
     @AfterEach
     void stop() throws IOException {
+        senders.forEach(SmtpMailSender::deactivate);
         server.close();
         assertThat(String.join("\n", log.lines)).doesNotContain(FakeTokens.PREFIX, PASSWORD);
     }
@@ -95,7 +97,10 @@ class SmtpMailSenderTest {
     }
 
     SmtpMailSender sender(Map<String, Object> config) {
-        return new SmtpMailSender(tokens, JVM_TRUST, FakeTokens.CLEAR_SECRETS, log.logger, config, null);
+        SmtpMailSender sender = new SmtpMailSender(tokens, JVM_TRUST, FakeTokens.CLEAR_SECRETS, log.logger, config,
+                null);
+        senders.add(sender);
+        return sender;
     }
 
     static OutgoingMail mail() {
@@ -321,8 +326,10 @@ class SmtpMailSenderTest {
         server.silent = true;
         long start = System.nanoTime();
 
-        MailException e = failure(() -> new SmtpMailSender(tokens, JVM_TRUST, FakeTokens.CLEAR_SECRETS, log.logger, config(),
-                Duration.ofMillis(300)).send(mail()));
+        SmtpMailSender sender = new SmtpMailSender(tokens, JVM_TRUST, FakeTokens.CLEAR_SECRETS, log.logger, config(),
+                Duration.ofMillis(300));
+        senders.add(sender);
+        MailException e = failure(() -> sender.send(mail()));
 
         assertThat(e.failure()).isEqualTo(MailFailure.TIMEOUT);
         assertThat(Duration.ofNanos(System.nanoTime() - start)).isLessThan(Duration.ofSeconds(4));
@@ -380,7 +387,8 @@ class SmtpMailSenderTest {
     @Test
     void fourConcurrentSendsAllSucceedOnAtMostThreeConnections() throws Exception {
         server.dataDelayMillis = 300;
-        SmtpMailSender sender = sender(config());
+        // Nothing kept: each send has a connection of its own (keeping is tested below).
+        SmtpMailSender sender = sender(config("idleSeconds", "0"));
         ExecutorService pool = Executors.newFixedThreadPool(4);
         try {
             List<Future<SentMail>> sends = new ArrayList<>();
@@ -422,6 +430,160 @@ class SmtpMailSenderTest {
 
         assertThat(e.failure()).isEqualTo(MailFailure.NO_TOKEN);
         assertThat(server.authLines).isEmpty();
+    }
+
+    @Test
+    void consecutiveSendsShareOneConnectionAndOneSignIn() throws Exception {
+        SmtpMailSender sender = sender(config());
+
+        sender.send(mail());
+        sender.send(mail());
+        sender.send(mail());
+
+        assertThat(server.messages).hasSize(3);
+        assertThat(server.connections).hasValue(1);
+        assertThat(server.authLines).hasSize(1);
+        assertThat(server.lines.stream().filter("RSET"::equals)).hasSize(2);
+    }
+
+    @Test
+    void passwordSendsShareOneConnectionToo() throws Exception {
+        SmtpMailSender sender = sender(config("authMethod", "password", "username", "scanner", SettingsCodec.PASSWORD,
+                PASSWORD));
+
+        sender.send(mail());
+        sender.send(mail());
+
+        assertThat(server.connections).hasValue(1);
+        assertThat(server.authLines).hasSize(1);
+    }
+
+    @Test
+    void aRenewedTokenOpensANewConnectionAndClosesTheOldOne() throws Exception {
+        SmtpMailSender sender = sender(config());
+        sender.send(mail());
+
+        tokens.rejected(null); // the token service now hands SECRET-TOKEN-2
+        sender.send(mail());
+
+        assertThat(server.connections).hasValue(2);
+        assertThat(server.authLines).hasSize(2);
+        assertThat(decode(server.authLines.get(1))).contains("SECRET-TOKEN-2");
+        assertThat(server.quits).hasValue(1);
+        assertThat(server.messages).hasSize(2);
+    }
+
+    @Test
+    void aChangedSettingClosesTheKeptConnection() throws Exception {
+        SmtpMailSender sender = sender(config());
+        sender.send(mail());
+
+        sender.modified(config("account", "other@example.com"));
+
+        assertThat(server.quits).hasValue(1);
+        sender.send(mail());
+        assertThat(server.connections).hasValue(2);
+        assertThat(decode(server.authLines.get(1))).startsWith("user=other@example.com");
+    }
+
+    @Test
+    void aKeptConnectionTheServerDroppedIsReplacedAndTheMessageSentOnce() throws Exception {
+        SmtpMailSender sender = sender(config());
+        sender.send(mail());
+
+        server.hangUp(null);
+        sender.send(mail());
+
+        assertThat(server.messages).hasSize(2);
+        assertThat(server.connections).hasValue(2);
+        assertThat(server.authLines).hasSize(2);
+    }
+
+    @Test
+    void aKeptConnectionTheServerClosedWith421IsReplaced() throws Exception {
+        SmtpMailSender sender = sender(config());
+        sender.send(mail());
+
+        server.hangUp("421 4.4.2 fake.example.com Error: timeout exceeded");
+        sender.send(mail());
+
+        assertThat(server.messages).hasSize(2);
+        assertThat(server.connections).hasValue(2);
+    }
+
+    @Test
+    void aConnectionLostAfterTheMessageWentOutIsReportedNotRetried() throws Exception {
+        SmtpMailSender sender = sender(config());
+        sender.send(mail());
+        server.hangUpAfterMessage = 2;
+
+        MailException e = failure(() -> sender.send(mail()));
+
+        // The server may have queued it (this one did): sending it again could deliver it twice. (The failure is
+        // reported as for a new connection: Jakarta Mail reads the hang-up as reply -1 to the message.)
+        assertThat(e.failure()).isEqualTo(MailFailure.MESSAGE_REFUSED);
+        assertThat(server.messages).hasSize(2);
+        assertThat(server.connections).hasValue(1);
+    }
+
+    @Test
+    void anIdleConnectionIsClosedWithQuitAfterTheIdleTime() throws Exception {
+        sender(config("idleSeconds", "1")).send(mail());
+
+        awaitQuits(1);
+        assertThat(server.lines).endsWith("QUIT");
+        assertThat(server.connections).hasValue(1);
+    }
+
+    @Test
+    void deactivatingClosesEveryKeptConnection() throws Exception {
+        server.dataDelayMillis = 300;
+        SmtpMailSender sender = sender(config("idleSeconds", "60"));
+        sendConcurrently(sender, 3);
+        assertThat(server.quits).hasValue(0);
+
+        sender.deactivate();
+
+        assertThat(server.quits).hasValue(server.connections.get());
+    }
+
+    @Test
+    void keptConnectionsCountAgainstTheLimitOfThree() throws Exception {
+        server.dataDelayMillis = 300;
+        SmtpMailSender sender = sender(config("idleSeconds", "60"));
+        sendConcurrently(sender, 3);
+
+        // No kept connection matches the new token: each send closes one before opening its own.
+        tokens.rejected(null);
+        sendConcurrently(sender, 5);
+
+        assertThat(server.messages).hasSize(8);
+        assertThat(server.maxConcurrent.get()).isLessThanOrEqualTo(3);
+        assertThat(server.quits.get()).isGreaterThanOrEqualTo(server.connections.get() - 3);
+    }
+
+    private void sendConcurrently(SmtpMailSender sender, int count) throws Exception {
+        ExecutorService pool = Executors.newFixedThreadPool(count);
+        try {
+            List<Future<SentMail>> sends = new ArrayList<>();
+            for (int i = 0; i < count; i++) {
+                sends.add(pool.submit(() -> sender.send(mail())));
+            }
+            for (Future<SentMail> send : sends) {
+                send.get();
+            }
+        } finally {
+            pool.shutdownNow();
+        }
+    }
+
+    /** Waits, at most 10 s, until the server has seen {@code count} QUITs. */
+    private void awaitQuits(int count) throws InterruptedException {
+        long deadline = System.nanoTime() + Duration.ofSeconds(10).toNanos();
+        while (server.quits.get() < count && System.nanoTime() < deadline) {
+            Thread.sleep(50);
+        }
+        assertThat(server.quits).hasValue(count);
     }
 
     private MimeMessage received(int index) throws Exception {
