@@ -8,14 +8,19 @@ import io.mfpoauth.token.MailProtocol;
 import io.mfpoauth.token.spi.OAuthProvider;
 import io.mfpoauth.token.spi.ProviderEndpoints;
 
-/** A provider registered by the test itself, as a provider bundle of a firmware update would. */
-final class ItestProvider implements OAuthProvider {
+/** A device-flow provider registered by the test itself, as a provider bundle of a firmware update would. */
+public final class ItestProvider implements OAuthProvider {
     private final String id;
-    private final DeviceFlowServer server;
+    private final ProviderEndpoints endpoints;
 
     ItestProvider(String id, DeviceFlowServer server) {
+        this(id, new ProviderEndpoints(server.uri("/token"), server.uri("/device"), null, server.uri("/revoke")));
+    }
+
+    /** A provider at the endpoints of another test server. */
+    public ItestProvider(String id, ProviderEndpoints endpoints) {
         this.id = id;
-        this.server = server;
+        this.endpoints = endpoints;
     }
 
     @Override
@@ -35,7 +40,7 @@ final class ItestProvider implements OAuthProvider {
 
     @Override
     public ProviderEndpoints endpoints() {
-        return new ProviderEndpoints(server.uri("/token"), server.uri("/device"), null, server.uri("/revoke"));
+        return endpoints;
     }
 
     @Override

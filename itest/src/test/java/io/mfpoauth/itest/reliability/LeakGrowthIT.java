@@ -26,6 +26,7 @@ import javax.inject.Inject;
 import com.sun.management.HotSpotDiagnosticMXBean;
 
 import io.mfpoauth.itest.FirmwareSupport;
+import io.mfpoauth.itest.ItestProvider;
 import io.mfpoauth.token.AccessToken;
 import io.mfpoauth.token.Slot;
 import io.mfpoauth.token.TokenError;
@@ -134,7 +135,7 @@ public class LeakGrowthIT {
                 "retryMaxSeconds", 2));
         Dictionary<String, Object> props = new Hashtable<>();
         props.put(OAuthProvider.ID_PROPERTY, "leak");
-        registration = context.registerService(OAuthProvider.class, new MisbehavingProvider("leak", server), props);
+        registration = context.registerService(OAuthProvider.class, new ItestProvider("leak", server.endpoints()), props);
         Slot slot = Slot.smtp();
         tokens.startRetrieval(slot, "leak", "scanner@example.test");
         await(() -> tokens.status(slot).state == TokenState.RETRIEVED, "the token is retrieved");

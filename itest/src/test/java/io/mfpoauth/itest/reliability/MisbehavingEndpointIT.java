@@ -23,6 +23,7 @@ import javax.inject.Inject;
 import io.mfpoauth.itest.FirmwareSupport;
 import io.mfpoauth.itest.reliability.MisbehavingTokenServer.Fault;
 import io.mfpoauth.itest.reliability.MisbehavingTokenServer.FaultyConnection;
+import io.mfpoauth.itest.ItestProvider;
 import io.mfpoauth.token.AccessToken;
 import io.mfpoauth.token.Slot;
 import io.mfpoauth.token.TokenError;
@@ -302,7 +303,7 @@ public class MisbehavingEndpointIT {
     private AccessToken retrieve(Slot slot, String providerId) throws Exception {
         Dictionary<String, Object> props = new Hashtable<>();
         props.put(OAuthProvider.ID_PROPERTY, providerId);
-        registrations.add(context.registerService(OAuthProvider.class, new MisbehavingProvider(providerId, server),
+        registrations.add(context.registerService(OAuthProvider.class, new ItestProvider(providerId, server.endpoints()),
                 props));
         server.fault = Fault.NONE;
         tokens.startRetrieval(slot, providerId, "scanner@example.test");

@@ -23,6 +23,8 @@ import java.util.concurrent.ConcurrentHashMap;
 import java.util.concurrent.CopyOnWriteArrayList;
 import java.util.concurrent.atomic.AtomicInteger;
 
+import io.mfpoauth.token.spi.ProviderEndpoints;
+
 /**
  * A token endpoint on a raw loopback socket, so it can misbehave below HTTP as well as in it: it answers the
  * device grant and refreshes (with rotation) properly, and while {@link #fault} is set it answers every refresh
@@ -122,6 +124,11 @@ final class MisbehavingTokenServer implements AutoCloseable {
 
     URI uri(String path) {
         return URI.create("http://127.0.0.1:" + server.getLocalPort() + path);
+    }
+
+    /** Where a device-flow provider finds this server: its token and device authorization endpoints. */
+    ProviderEndpoints endpoints() {
+        return new ProviderEndpoints(uri("/token"), uri("/device"), null, null);
     }
 
     /** Every access and refresh token issued so far (when remembering all). */
