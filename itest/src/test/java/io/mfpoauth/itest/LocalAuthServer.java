@@ -20,22 +20,27 @@ import com.sun.net.httpserver.HttpServer;
  * The plumbing of the tests' small authorization servers: loopback only, a free port, form bodies in, JSON out.
  * A subclass answers each request with its status and JSON body.
  */
-abstract class LocalAuthServer implements AutoCloseable {
+public abstract class LocalAuthServer implements AutoCloseable {
     private final HttpServer server;
     private final ExecutorService executor = Executors.newFixedThreadPool(2);
 
     /** An answer: HTTP status and JSON body. */
-    record Answer(int status, String json) {
+    public record Answer(int status, String json) {
     }
 
-    LocalAuthServer() throws IOException {
-        server = HttpServer.create(new InetSocketAddress(InetAddress.getLoopbackAddress(), 0), 10);
+    protected LocalAuthServer() throws IOException {
+        this(10);
+    }
+
+    /** With room for {@code backlog} connections waiting to be accepted (many concurrent clients). */
+    protected LocalAuthServer(int backlog) throws IOException {
+        server = HttpServer.create(new InetSocketAddress(InetAddress.getLoopbackAddress(), 0), backlog);
         server.createContext("/", this::handle);
         server.setExecutor(executor);
         server.start();
     }
 
-    URI uri(String path) {
+    public URI uri(String path) {
         return URI.create("http://127.0.0.1:" + server.getAddress().getPort() + path);
     }
 

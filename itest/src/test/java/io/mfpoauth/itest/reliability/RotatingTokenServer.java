@@ -1,24 +1,16 @@
 package io.mfpoauth.itest.reliability;
 
 import java.io.IOException;
-import java.io.InputStream;
-import java.io.OutputStream;
-import java.net.InetAddress;
-import java.net.InetSocketAddress;
 import java.net.URI;
-import java.net.URLDecoder;
 import java.nio.charset.StandardCharsets;
 import java.security.SecureRandom;
 import java.util.ArrayList;
 import java.util.HashMap;
 import java.util.List;
 import java.util.Map;
-import java.util.concurrent.ExecutorService;
-import java.util.concurrent.Executors;
 import java.util.concurrent.atomic.AtomicInteger;
 
-import com.sun.net.httpserver.HttpExchange;
-import com.sun.net.httpserver.HttpServer;
+import io.mfpoauth.itest.LocalAuthServer;
 
 /**
  * An authorization server on loopback (free port) with the device grant, auto-approved, and refresh with
@@ -33,11 +25,9 @@ import com.sun.net.httpserver.HttpServer;
  * <p>Endpoints: {@code /device} (RFC 8628 device authorization), {@code /token} (device code and refresh grants),
  * {@code /revoke} (RFC 7009). Tokens are {@code <prefix><random>}, so a test can recognise them anywhere.
  */
-public final class RotatingTokenServer implements AutoCloseable {
+public final class RotatingTokenServer extends LocalAuthServer {
     private static final SecureRandom RANDOM = new SecureRandom();
 
-    private final HttpServer server;
-    private final ExecutorService executor = Executors.newFixedThreadPool(2);
     private final String accessPrefix;
     private final String refreshPrefix;
 
@@ -74,16 +64,9 @@ public final class RotatingTokenServer implements AutoCloseable {
     private String deviceCode;
 
     public RotatingTokenServer(String accessPrefix, String refreshPrefix) throws IOException {
+        super(50); // every kill and restart of CrashIT's firmware may leave connections behind
         this.accessPrefix = accessPrefix;
         this.refreshPrefix = refreshPrefix;
-        server = HttpServer.create(new InetSocketAddress(InetAddress.getLoopbackAddress(), 0), 50);
-        server.createContext("/", this::handle);
-        server.setExecutor(executor);
-        server.start();
-    }
-
-    public URI uri(String path) {
-        return URI.create("http://127.0.0.1:" + server.getAddress().getPort() + path);
     }
 
     /** The generic provider's factory configuration file pointing at this server (explicit endpoints). */
@@ -120,7 +103,8 @@ public final class RotatingTokenServer implements AutoCloseable {
         return current;
     }
 
-    private synchronized Answer answer(String path, Map<String, String> form) {
+    @Override
+    protected synchronized Answer answer(String path, Map<String, String> form) {
         switch (path) {
             case "/device":
                 deviceCode = "dc-" + random();
@@ -195,36 +179,5 @@ public final class RotatingTokenServer implements AutoCloseable {
             b.append("abcdefghijklmnopqrstuvwxyz0123456789".charAt(RANDOM.nextInt(36)));
         }
         return b.toString();
-    }
-
-    private record Answer(int status, String json) {
-    }
-
-    private void handle(HttpExchange ex) throws IOException {
-        String body;
-        try (InputStream in = ex.getRequestBody()) {
-            body = new String(in.readAllBytes(), StandardCharsets.UTF_8);
-        }
-        Map<String, String> form = new HashMap<>();
-        for (String pair : body.split("&")) {
-            int eq = pair.indexOf('=');
-            if (eq > 0) {
-                form.put(URLDecoder.decode(pair.substring(0, eq), StandardCharsets.UTF_8),
-                        URLDecoder.decode(pair.substring(eq + 1), StandardCharsets.UTF_8));
-            }
-        }
-        Answer answer = answer(ex.getRequestURI().getPath(), form);
-        byte[] bytes = answer.json().getBytes(StandardCharsets.UTF_8);
-        ex.getResponseHeaders().set("Content-Type", "application/json; charset=utf-8");
-        ex.sendResponseHeaders(answer.status(), bytes.length);
-        try (OutputStream out = ex.getResponseBody()) {
-            out.write(bytes);
-        }
-    }
-
-    @Override
-    public void close() {
-        server.stop(0);
-        executor.shutdownNow();
     }
 }
