@@ -45,7 +45,7 @@ final class Replies {
     static TokenAnswer token(HttpReply reply, OAuthProvider provider, String... secrets) {
         ObjectNode json = reply.json();
         if (json == null) {
-            return new TokenAnswer(null, unreadable(reply), null);
+            return new TokenAnswer(null, unreadable(reply, secrets), null);
         }
         if (json.hasNonNull("error")) {
             String error = safeCode(reply.text("error"));
@@ -78,7 +78,7 @@ final class Replies {
     static DeviceAnswer deviceCode(HttpReply reply, OAuthProvider provider, String... secrets) {
         ObjectNode json = reply.json();
         if (json == null) {
-            return new DeviceAnswer(null, unreadable(reply));
+            return new DeviceAnswer(null, unreadable(reply, secrets));
         }
         if (json.hasNonNull("error")) {
             return new DeviceAnswer(null, classify(reply, provider, secrets));
@@ -106,9 +106,12 @@ final class Replies {
                 clean(reply.text("message"), 500), expiresIn, interval), null);
     }
 
-    /** An answer that is not a JSON object: an HTML error page, an empty or oversized body. */
-    static Failure unreadable(HttpReply reply) {
-        String problem = reply.problem() == null ? "unreadable" : reply.problem();
+    /**
+     * An answer that is not a JSON object: an HTML error page, an empty or oversized body. The problem quotes the
+     * provider's Content-Type, which is the provider's text like any other: scrubbed of the secrets sent.
+     */
+    static Failure unreadable(HttpReply reply, String... secrets) {
+        String problem = reply.problem() == null ? "unreadable" : scrub(reply.problem(), secrets);
         return byStatus(reply, "sent an answer that could not be read (" + problem + ")");
     }
 

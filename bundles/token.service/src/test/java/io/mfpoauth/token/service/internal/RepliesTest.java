@@ -196,4 +196,14 @@ class RepliesTest {
         assertThat(TokenState.RETRIEVED.english()).isEqualTo("Retrieved");
         assertThat(TokenState.INVALID.english()).isEqualTo("Invalid");
     }
+
+    /** Found by fuzzing (itest/fuzz ProviderAnswersFuzzTest): the Content-Type is quoted in the failure message. */
+    @Test
+    void aContentTypeEchoingASecretIsScrubbed() {
+        HttpReply reply = notJson(400, "not JSON (applicaclient-secret-4242tion/json)", null);
+        TokenAnswer a = Replies.token(reply, new Provider(false), "client-secret-4242");
+        assertThat(a.failure().message()).doesNotContain("client-secret-4242").contains("<hidden>");
+        DeviceAnswer d = Replies.deviceCode(reply, new Provider(false), "client-secret-4242");
+        assertThat(d.failure().message()).doesNotContain("client-secret-4242");
+    }
 }
