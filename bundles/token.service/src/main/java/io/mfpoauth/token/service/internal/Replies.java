@@ -48,7 +48,7 @@ final class Replies {
             return new TokenAnswer(null, unreadable(reply, secrets), null);
         }
         if (json.hasNonNull("error")) {
-            String error = safeCode(reply.text("error"));
+            String error = errorCode(reply, secrets);
             if (AUTHORIZATION_PENDING.equals(error) || SLOW_DOWN.equals(error)) {
                 return new TokenAnswer(null, null, error);
             }
@@ -135,7 +135,7 @@ final class Replies {
     }
 
     private static Failure classify(HttpReply reply, OAuthProvider provider, String... secrets) {
-        String error = safeCode(reply.text("error"));
+        String error = errorCode(reply, secrets);
         String description = scrub(clean(reply.text("error_description"), MAX_DESCRIPTION), secrets);
         OAuthError oauthError = new OAuthError(reply.status(), error, description, errorCodes(reply.json()));
         ErrorVerdict verdict;
@@ -207,6 +207,20 @@ final class Replies {
             }
         }
         return codes;
+    }
+
+    /**
+     * The answer's {@code error}, made safe; a code that repeats a secret the device sent (compared in lower case,
+     * as codes are) is no OAuth error code and must not be shown: it becomes {@code unknown_error}.
+     */
+    private static String errorCode(HttpReply reply, String... secrets) {
+        String code = safeCode(reply.text("error"));
+        for (String s : secrets) {
+            if (s != null && s.length() >= 4 && code.contains(s.toLowerCase(Locale.ROOT))) {
+                return "unknown_error";
+            }
+        }
+        return code;
     }
 
     /** An OAuth error code is ASCII (RFC 6749 §5.2); anything else is cut down so it is safe to show and to log. */
