@@ -96,8 +96,11 @@ class Pop3SessionFuzzTest {
         settings.authMethod = AuthMethod.OAUTH2;
         settings.account = ACCOUNT;
         settings.timeoutSeconds = 5;
+        boolean signingIn = false;
         try (Pop3Client client = new Pop3Client(settings, null)) {
             client.open();
+            // Before this the server cannot know the token: a greeting that holds its text is the fuzzer's copy.
+            signingIn = true;
             client.signInWithToken(ACCOUNT, TOKEN, OAuthMechanism.AUTO);
             assertNotNull(client.stat());
             Pop3Client.Listing<String> uidls = client.uidl();
@@ -111,8 +114,10 @@ class Pop3SessionFuzzTest {
             client.quit();
         } catch (MailException e) {
             assertNotNull(e.failure());
-            assertSecretFree(e.getMessage());
-            assertSecretFree(e.serverReply());
+            if (signingIn) {
+                assertSecretFree(e.getMessage());
+                assertSecretFree(e.serverReply());
+            }
         } catch (TokenLogin.Rejected e) {
             assertNotNull(e.failure().failure());
             assertSecretFree(e.getMessage());
