@@ -94,6 +94,10 @@ final class MailBody implements Closeable {
             return new MailBody(mail, files);
         } catch (JsonProcessingException e) {
             throw Json.notValid(e);
+        } catch (java.io.CharConversionException e) {
+            // Jackson's encoding detection (UTF-16/32 from the first bytes) fails this way, not as a parse error:
+            // it is the client's bad body, not the device's fault.
+            throw ApiException.badRequest(null, "The body is not valid JSON");
         } finally {
             if (!done) {
                 delete(files);

@@ -70,6 +70,15 @@ class MailBodyTest {
         }
     }
 
+    /** Found by fuzzing (itest/fuzz MailBodyFuzzTest): bytes Jackson takes for UTF-32 threw a bare IOException. */
+    @Test
+    void aBodyInABrokenUtf32IsABadRequest() {
+        byte[] utf32 = { 0, 0, 0, '{', (byte) 0x9c, (byte) 0x8a, (byte) 0xdd, 0x15, 0, 0, 0, '}' };
+        ApiException e = catchThrowableOfType(ApiException.class,
+                () -> MailBody.read(new ByteArrayInputStream(utf32), folder));
+        assertThat(e.status()).isEqualTo(400);
+    }
+
     @Test
     void unpaddedBase64IsTaken() throws Exception {
         try (MailBody read = MailBody.read(body("{\"to\":[\"a@example.com\"],\"attachments\":[{\"name\":\"a.txt\","

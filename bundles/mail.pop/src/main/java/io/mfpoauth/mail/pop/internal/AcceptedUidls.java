@@ -40,7 +40,9 @@ final class AcceptedUidls {
     static AcceptedUidls load(Path file, String mailbox) throws IOException {
         Set<String> uidls = new LinkedHashSet<>();
         try {
-            List<String> lines = Files.readAllLines(file, StandardCharsets.UTF_8);
+            // Decoded leniently: bytes a crash or a bad flash page left that are not UTF-8 must not stop every
+            // later check of the mailbox (readAllLines throws on them); a damaged first line means an empty set.
+            List<String> lines = new String(Files.readAllBytes(file), StandardCharsets.UTF_8).lines().toList();
             if (!lines.isEmpty() && lines.get(0).equals(MAILBOX + mailbox)) {
                 for (String line : lines.subList(1, lines.size())) {
                     if (!line.isBlank()) {

@@ -88,6 +88,8 @@ final class Pop3Client implements Closeable {
     private Set<String> capabilities = Set.of();
     /** The mechanisms of CAPA's SASL line (upper case), or null when CAPA has none. */
     private Set<String> sasl;
+    /** What was sent to sign in (token, password, SASL response): scrubbed from every later reply a server echoes. */
+    private final List<String> sent = new java.util.ArrayList<>();
 
     Pop3Client(PopSettings settings, DeviceTrust trust) {
         this.settings = settings;
@@ -204,6 +206,8 @@ final class Pop3Client implements Closeable {
         }
         String response = saslField(() -> mechanism == Sasl.XOAUTH2 ? Sasl.xoauth2(account, token)
                 : Sasl.oauthBearer(account, host, settings.port, token));
+        sent.add(token);
+        sent.add(response);
         String refused = authenticate(mechanism, response, token);
         if (refused != null) {
             MailFailure failure = Failures.popAuth(refused, true);
@@ -217,6 +221,7 @@ final class Pop3Client implements Closeable {
 
     /** Signs in with a user name and password: AUTH PLAIN when CAPA's SASL line offers it, else USER and PASS. */
     void signInWithPassword(String user, String password) throws MailException {
+        sent.add(password);
         if (sasl != null && sasl.contains(Sasl.PLAIN.mechanismName())) {
             String response = saslField(() -> Sasl.plain(user, password));
             String refused = authenticate(Sasl.PLAIN, response, password);
@@ -417,7 +422,11 @@ final class Pop3Client implements Closeable {
 
     private String readReply() throws MailException {
         try {
-            return in.readLine(MAX_LINE);
+            String reply = in.readLine(MAX_LINE);
+            for (String secret : sent) {
+                reply = scrub(reply, secret);
+            }
+            return reply;
         } catch (IOException e) {
             throw fault(e);
         }

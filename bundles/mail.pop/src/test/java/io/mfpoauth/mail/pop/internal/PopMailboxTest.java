@@ -460,6 +460,19 @@ class PopMailboxTest {
         assertThat(AcceptedUidls.load(file, "pop.b.example:995 fax@b.example").contains("00000001")).isFalse();
     }
 
+    /** Found by fuzzing (itest/fuzz AcceptedUidlsFuzzTest): bytes that are not UTF-8 made every check fail. */
+    @Test
+    void aDamagedAcceptedUidlsFileDoesNotStopTheChecks() throws IOException {
+        Path file = MailboxCheck.acceptedFile(data, "fax");
+        Files.createDirectories(file.getParent());
+        Files.write(file, "# mailbox pop.a.example:995 fax@a.example\nAAQk\u00ff\u00fe\u0000AGI2\n00000002\n"
+                .getBytes(StandardCharsets.ISO_8859_1));
+        AcceptedUidls accepted = AcceptedUidls.load(file, "pop.a.example:995 fax@a.example");
+        assertThat(accepted.contains("00000002")).isTrue();
+        accepted.add("00000003");
+        assertThat(AcceptedUidls.load(file, "pop.a.example:995 fax@a.example").contains("00000003")).isTrue();
+    }
+
     @Test
     void aMessageOverTheSizeLimitIsNotRetrieved() {
         server.add("huge", message("1", "Huge", "small really"));

@@ -45,10 +45,10 @@ final class Replies {
     static TokenAnswer token(HttpReply reply, OAuthProvider provider, String... secrets) {
         ObjectNode json = reply.json();
         if (json == null) {
-            return new TokenAnswer(null, unreadable(reply), null);
+            return new TokenAnswer(null, unreadable(reply, secrets), null);
         }
         if (json.hasNonNull("error")) {
-            String error = safeCode(reply.text("error"));
+            String error = errorCode(reply, secrets);
             if (AUTHORIZATION_PENDING.equals(error) || SLOW_DOWN.equals(error)) {
                 return new TokenAnswer(null, null, error);
             }
@@ -78,7 +78,7 @@ final class Replies {
     static DeviceAnswer deviceCode(HttpReply reply, OAuthProvider provider, String... secrets) {
         ObjectNode json = reply.json();
         if (json == null) {
-            return new DeviceAnswer(null, unreadable(reply));
+            return new DeviceAnswer(null, unreadable(reply, secrets));
         }
         if (json.hasNonNull("error")) {
             return new DeviceAnswer(null, classify(reply, provider, secrets));
@@ -106,9 +106,12 @@ final class Replies {
                 clean(reply.text("message"), 500), expiresIn, interval), null);
     }
 
-    /** An answer that is not a JSON object: an HTML error page, an empty or oversized body. */
-    static Failure unreadable(HttpReply reply) {
-        String problem = reply.problem() == null ? "unreadable" : reply.problem();
+    /**
+     * An answer that is not a JSON object: an HTML error page, an empty or oversized body. The problem quotes the
+     * provider's Content-Type, which is the provider's text like any other: scrubbed of the secrets sent.
+     */
+    static Failure unreadable(HttpReply reply, String... secrets) {
+        String problem = reply.problem() == null ? "unreadable" : scrub(reply.problem(), secrets);
         return byStatus(reply, "sent an answer that could not be read (" + problem + ")");
     }
 
@@ -132,7 +135,7 @@ final class Replies {
     }
 
     private static Failure classify(HttpReply reply, OAuthProvider provider, String... secrets) {
-        String error = safeCode(reply.text("error"));
+        String error = errorCode(reply, secrets);
         String description = scrub(clean(reply.text("error_description"), MAX_DESCRIPTION), secrets);
         OAuthError oauthError = new OAuthError(reply.status(), error, description, errorCodes(reply.json()));
         ErrorVerdict verdict;
@@ -204,6 +207,20 @@ final class Replies {
             }
         }
         return codes;
+    }
+
+    /**
+     * The answer's {@code error}, made safe; a code that repeats a secret the device sent (compared in lower case,
+     * as codes are) is no OAuth error code and must not be shown: it becomes {@code unknown_error}.
+     */
+    private static String errorCode(HttpReply reply, String... secrets) {
+        String code = safeCode(reply.text("error"));
+        for (String s : secrets) {
+            if (s != null && s.length() >= 4 && code.contains(s.toLowerCase(Locale.ROOT))) {
+                return "unknown_error";
+            }
+        }
+        return code;
     }
 
     /** An OAuth error code is ASCII (RFC 6749 §5.2); anything else is cut down so it is safe to show and to log. */

@@ -196,4 +196,27 @@ class RepliesTest {
         assertThat(TokenState.RETRIEVED.english()).isEqualTo("Retrieved");
         assertThat(TokenState.INVALID.english()).isEqualTo("Invalid");
     }
+
+    /** Found by fuzzing (itest/fuzz ProviderAnswersFuzzTest): the Content-Type is quoted in the failure message. */
+    @Test
+    void aContentTypeEchoingASecretIsScrubbed() {
+        HttpReply reply = notJson(400, "not JSON (applicaclient-secret-4242tion/json)", null);
+        TokenAnswer a = Replies.token(reply, new Provider(false), "client-secret-4242");
+        assertThat(a.failure().message()).doesNotContain("client-secret-4242").contains("<hidden>");
+        DeviceAnswer d = Replies.deviceCode(reply, new Provider(false), "client-secret-4242");
+        assertThat(d.failure().message()).doesNotContain("client-secret-4242");
+    }
+
+    /** Found by fuzzing (itest/fuzz ProviderAnswersFuzzTest): the error code is the provider's text too. */
+    @Test
+    void anErrorCodeEchoingASecretIsNotShown() throws Exception {
+        HttpReply reply = json(400, "{\"error\":\"slow_do>>client-secret-4242>>wn\",\"error_description\":\"x\"}");
+        TokenAnswer a = Replies.token(reply, new Provider(false), "client-secret-4242");
+        assertThat(a.failure().code()).isEqualTo("unknown_error");
+        assertThat(a.failure().message()).doesNotContain("client-secret-4242");
+        HttpReply upper = json(400, "{\"error\":\"RT-0.AXEA-Refresh-4242\"}");
+        TokenAnswer b = Replies.token(upper, new Provider(false), "rt-0.AXEA-refresh-4242");
+        assertThat(b.failure().code()).isEqualTo("unknown_error");
+        assertThat(b.failure().message().toLowerCase()).doesNotContain("rt-0.axea-refresh-4242");
+    }
 }

@@ -171,7 +171,11 @@ public final class HttpReply {
         if (header == null || header.isBlank()) {
             return Optional.empty();
         }
+        // trim() also drops control characters, which isBlank() does not count as blank: "\0" trims to nothing
         String value = header.trim();
+        if (value.isEmpty()) {
+            return Optional.empty();
+        }
         if (value.chars().allMatch(c -> c >= '0' && c <= '9')) {
             if (value.length() > 10) {
                 return Optional.of(MAX_RETRY_AFTER);

@@ -72,6 +72,13 @@ class HttpReplyTest {
         assertThat(HttpReply.parseRetryAfter(null, now)).isEmpty();
     }
 
+    /** Found by fuzzing (itest/fuzz ProviderAnswersFuzzTest): control characters only made parseLong("") throw. */
+    @Test
+    void aRetryAfterOfControlCharactersIsIgnored() {
+        assertThat(HttpReply.parseRetryAfter("\0\0", now)).isEmpty();
+        assertThat(HttpReply.parseRetryAfter("\u0001 \t", now)).isEmpty();
+    }
+
     @Test
     void toStringNeverShowsTheBody() {
         HttpReply r = reply("application/json", "{\"access_token\":\"SECRET-CANARY\"}");
