@@ -29,6 +29,8 @@ import io.mfpoauth.mail.OAuthMechanism;
  * CAPA/EHLO line, the account, the token; one a line.
  */
 class MailRepliesFuzzTest {
+    /** Every text {@code Sasl} refuses a value with. */
+    private static final String REFUSALS = "empty SASL field\nSASL field with a control character";
 
     @FuzzTest
     void replies(byte[] input) {
@@ -69,8 +71,10 @@ class MailRepliesFuzzTest {
         try {
             response = build.get();
         } catch (IllegalArgumentException e) {
-            if (token.length() >= 4) {
-                assertFalse(String.valueOf(e.getMessage()).contains(token), "the refusal repeats the token");
+            // The refusals are fixed texts; a "token" that is a piece of them (the fuzzer found "SASL") proves nothing.
+            String message = String.valueOf(e.getMessage());
+            if (token.length() >= 4 && !REFUSALS.contains(token)) {
+                assertFalse(message.contains(token), "the refusal repeats the token");
             }
             return;
         }
