@@ -12,6 +12,7 @@ import java.net.Socket;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
+import java.util.ArrayList;
 import java.util.HashSet;
 import java.util.LinkedHashMap;
 import java.util.List;
@@ -89,7 +90,7 @@ final class Pop3Client implements Closeable {
     /** The mechanisms of CAPA's SASL line (upper case), or null when CAPA has none. */
     private Set<String> sasl;
     /** What was sent to sign in (token, password, SASL response): scrubbed from every later reply a server echoes. */
-    private final List<String> sent = new java.util.ArrayList<>();
+    private final List<String> sent = new ArrayList<>();
 
     Pop3Client(PopSettings settings, DeviceTrust trust) {
         this.settings = settings;
@@ -206,8 +207,6 @@ final class Pop3Client implements Closeable {
         }
         String response = saslField(() -> mechanism == Sasl.XOAUTH2 ? Sasl.xoauth2(account, token)
                 : Sasl.oauthBearer(account, host, settings.port, token));
-        sent.add(token);
-        sent.add(response);
         String refused = authenticate(mechanism, response, token);
         if (refused != null) {
             MailFailure failure = Failures.popAuth(refused, true);
@@ -221,7 +220,6 @@ final class Pop3Client implements Closeable {
 
     /** Signs in with a user name and password: AUTH PLAIN when CAPA's SASL line offers it, else USER and PASS. */
     void signInWithPassword(String user, String password) throws MailException {
-        sent.add(password);
         if (sasl != null && sasl.contains(Sasl.PLAIN.mechanismName())) {
             String response = saslField(() -> Sasl.plain(user, password));
             String refused = authenticate(Sasl.PLAIN, response, password);
@@ -233,7 +231,8 @@ final class Pop3Client implements Closeable {
         saslField(() -> Sasl.plain(user, password)); // the same checks: one line each, no control characters
         String reply = command("USER " + user);
         if (ok(reply)) {
-            reply = scrub(command("PASS " + password), password);
+            sent.add(password);
+            reply = command("PASS " + password);
         }
         if (!ok(reply)) {
             throw Failures.reply(Failures.popAuth(reply, false), server, reply);
@@ -245,6 +244,8 @@ final class Pop3Client implements Closeable {
      * removed)
      */
     private String authenticate(Sasl mechanism, String response, String secret) throws MailException {
+        sent.add(secret);
+        sent.add(response);
         String reply = command("AUTH " + mechanism.mechanismName());
         if (!reply.startsWith("+") || ok(reply)) {
             // Refused before the token or password was sent: the mechanism, not the credentials.
@@ -266,7 +267,7 @@ final class Pop3Client implements Closeable {
                         + Sasl.readableChallenge(challenge.substring(1).trim());
             }
         }
-        return ok(reply) ? null : scrub(scrub(reply, secret), response);
+        return ok(reply) ? null : reply; // secrets already removed by readReply
     }
 
     /** The number of messages and their size. */
