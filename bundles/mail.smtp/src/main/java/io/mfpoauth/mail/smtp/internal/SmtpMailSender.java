@@ -218,14 +218,9 @@ public final class SmtpMailSender implements MailSender {
         }
     }
 
+    /** Waits for room for one more connection to the server, kept ones included. */
     private void reserve() throws MailException {
-        try {
-            idle.reserve();
-        } catch (InterruptedException e) {
-            Thread.currentThread().interrupt();
-            throw new MailException(MailFailure.NETWORK, "Sending was cancelled while waiting for a free connection "
-                    + "to the mail server.", null, e);
-        }
+        await(idle::reserve);
     }
 
     private SmtpClient client() throws MailException {
@@ -283,8 +278,17 @@ public final class SmtpMailSender implements MailSender {
 
     /** Waits for a free connection: callers queue rather than fail, and an interrupt cancels the wait. */
     private void acquire() throws MailException {
+        await(connections::acquire);
+    }
+
+    /** A wait for a connection that an interrupt may end. */
+    private interface Wait {
+        void run() throws InterruptedException;
+    }
+
+    private static void await(Wait wait) throws MailException {
         try {
-            connections.acquire();
+            wait.run();
         } catch (InterruptedException e) {
             Thread.currentThread().interrupt();
             throw new MailException(MailFailure.NETWORK, "Sending was cancelled while waiting for a free connection "
