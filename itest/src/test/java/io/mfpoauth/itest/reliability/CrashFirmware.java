@@ -2,9 +2,6 @@ package io.mfpoauth.itest.reliability;
 
 import java.io.IOException;
 import java.net.URI;
-import java.net.http.HttpClient;
-import java.net.http.HttpRequest;
-import java.net.http.HttpResponse;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
@@ -16,6 +13,7 @@ import java.util.Map;
 import java.util.concurrent.TimeUnit;
 
 import io.mfpoauth.itest.FirmwareSupport;
+import io.mfpoauth.itest.web.FirmwareProcess;
 
 /**
  * The exported firmware as a process, like {@code web.FirmwareProcess}, but one that can be killed and started
@@ -116,26 +114,7 @@ final class CrashFirmware implements AutoCloseable {
     }
 
     private void awaitHttp() throws IOException, InterruptedException {
-        HttpClient http = HttpClient.newBuilder().connectTimeout(Duration.ofSeconds(2)).build();
-        long deadline = System.nanoTime() + START.toNanos();
-        long pause = 50;
-        while (System.nanoTime() < deadline) {
-            if (!process.isAlive()) {
-                throw new AssertionError("the firmware ended (" + process.exitValue() + "):\n" + log());
-            }
-            try {
-                HttpResponse<Void> r = http.send(HttpRequest.newBuilder(base().resolve("/api/v1/session"))
-                        .timeout(Duration.ofSeconds(2)).GET().build(), HttpResponse.BodyHandlers.discarding());
-                if (r.statusCode() == 401 || r.statusCode() == 200) {
-                    return;
-                }
-            } catch (IOException notYet) {
-                // not listening yet
-            }
-            Thread.sleep(pause);
-            pause = Math.min(pause * 2, 200);
-        }
-        throw new AssertionError("the REST API did not answer within " + START + ":\n" + log());
+        FirmwareProcess.awaitApi(process, base(), START, this::log);
     }
 
     /** A graceful stop (SIGTERM, then SIGKILL if it hangs), as {@code FirmwareProcess.close()} does. */

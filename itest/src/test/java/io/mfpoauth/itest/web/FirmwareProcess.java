@@ -89,14 +89,29 @@ public final class FirmwareProcess implements AutoCloseable {
     }
 
     private void awaitHttp() throws IOException, InterruptedException {
+        awaitApi(process, base(), START, this::log);
+    }
+
+    /** The console log so far, for a failure message. */
+    public interface LogText {
+        String read() throws IOException;
+    }
+
+    /**
+     * Waits until the firmware's REST API answers (401 or 200 from {@code /api/v1/session}); fails with its log
+     * when the process ends or {@code within} passes.
+     */
+    public static void awaitApi(Process process, URI base, Duration within, LogText log)
+            throws IOException, InterruptedException {
         HttpClient http = HttpClient.newBuilder().connectTimeout(Duration.ofSeconds(2)).build();
-        long deadline = System.nanoTime() + START.toNanos();
+        long deadline = System.nanoTime() + within.toNanos();
+        long pause = 50;
         while (System.nanoTime() < deadline) {
             if (!process.isAlive()) {
-                throw new AssertionError("the firmware ended (" + process.exitValue() + "):\n" + log());
+                throw new AssertionError("the firmware ended (" + process.exitValue() + "):\n" + log.read());
             }
             try {
-                HttpResponse<Void> r = http.send(HttpRequest.newBuilder(base().resolve("/api/v1/session"))
+                HttpResponse<Void> r = http.send(HttpRequest.newBuilder(base.resolve("/api/v1/session"))
                         .timeout(Duration.ofSeconds(2)).GET().build(), HttpResponse.BodyHandlers.discarding());
                 if (r.statusCode() == 401 || r.statusCode() == 200) {
                     return;
@@ -104,9 +119,10 @@ public final class FirmwareProcess implements AutoCloseable {
             } catch (IOException notYet) {
                 // not listening yet
             }
-            Thread.sleep(200);
+            Thread.sleep(pause);
+            pause = Math.min(pause * 2, 200);
         }
-        throw new AssertionError("the REST API did not answer within " + START + ":\n" + log());
+        throw new AssertionError("the REST API did not answer within " + within + ":\n" + log.read());
     }
 
     @Override
